@@ -1,0 +1,52 @@
+"""convgen : conventions annuelles d'objectifs du programme régional d'animation des missions locales.
+
+La façade publique tient en quelques noms ; ils sont chargés à la première
+utilisation, de sorte que ``import convgen`` (et la ligne de commande) démarre vite
+et sans effet de bord.
+
+>>> import convgen
+>>> convention = convgen.charger("donnees_exemple/auvergne_2009.yaml")  # doctest: +SKIP
+>>> [c.code for c in convgen.valider(convention)]  # doctest: +SKIP
+['seuil-convention']
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from convgen.chargement import charger
+    from convgen.erreurs import Constat, ErreurConvgen, Gravite
+    from convgen.modele import Convention
+    from convgen.regles import valider
+
+__all__ = [
+    "Constat",
+    "Convention",
+    "ErreurConvgen",
+    "Gravite",
+    "charger",
+    "valider",
+]
+
+_ORIGINES = {
+    "Constat": "convgen.erreurs",
+    "Convention": "convgen.modele",
+    "ErreurConvgen": "convgen.erreurs",
+    "Gravite": "convgen.erreurs",
+    "charger": "convgen.chargement",
+    "valider": "convgen.regles",
+}
+
+
+def __getattr__(nom: str) -> Any:
+    if nom in _ORIGINES:
+        valeur = getattr(import_module(_ORIGINES[nom]), nom)
+        globals()[nom] = valeur
+        return valeur
+    raise AttributeError(f"le module convgen n'a pas d'attribut {nom!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,144 @@
+"""Ligne de commande ``convgen`` : lit les arguments et appelle l'API, rien de plus.
+
+Codes de sortie : 0 tout va bien (alertes permises), 1 au moins un fichier refusé,
+2 erreur d'utilisation. Une faute de l'utilisateur s'affiche en français, sans trace
+d'appel. Les modules lourds (pydantic, docxtpl) ne sont importés que par la commande
+qui en a besoin, pour que ``convgen --help`` réponde tout de suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from convgen.regles import Examen
+
+_TRADUCTIONS = [
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", r"\1 : choix « \2 » inconnu (possibles : \3)"),
+    (r"argument (.*?): not allowed with argument (.*)", r"l'option \1 est incompatible avec \2"),
+    (r"argument (.*?): expected one argument", r"l'option \1 attend une valeur"),
+    (r"argument (.*?): invalid (.*?) value: (.*)", r"\1 : valeur \3 invalide"),
+]
+
+
+class _Formateur(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: str | None, actions: object, groups: object, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)  # type: ignore[arg-type]
+
+
+class _Analyseur(argparse.ArgumentParser):
+    """ArgumentParser qui parle français, y compris dans ses erreurs."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formateur)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+
+    def error(self, message: str) -> NoReturn:
+        for motif, traduction in _TRADUCTIONS:
+            message = re.sub(motif, traduction, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def _nombre(n: int, mot: str) -> str:
+    """« 0 erreur », « 1 erreur », « 2 erreurs » (le singulier vaut pour 0 et 1 en français)."""
+    return f"{n} {mot}{'s' if n > 1 else ''}"
+
+
+def _afficher_examen(examen: Examen, *, strict: bool) -> None:
+    nb_erreurs, nb_alertes = len(examen.erreurs), len(examen.alertes)
+    if examen.accepte(strict=strict):
+        bilan = "valide"
+    elif nb_erreurs:
+        bilan = "REFUSÉ"
+    else:
+        bilan = "REFUSÉ (mode strict : alertes)"
+    details = f"{_nombre(nb_erreurs, 'erreur')}, {_nombre(nb_alertes, 'alerte')}"
+    print(f"{examen.fichier} : {bilan} — {details}")
+    for constat in examen.constats:
+        lieu = constat.emplacement
+        print(f"  {constat.gravite:<7} {constat.code} — {lieu + ' : ' if lieu else ''}{constat.message}")
+
+
+def commande_valider(arguments: argparse.Namespace) -> int:
+    from convgen.regles import examiner
+
+    code = 0
+    for fichier in arguments.fichiers:
+        examen = examiner(fichier)
+        _afficher_examen(examen, strict=arguments.strict)
+        if not examen.accepte(strict=arguments.strict):
+            code = 1
+    return code
+
+
+def commande_catalogue(arguments: argparse.Namespace) -> int:
+    from convgen.referentiel import charger_referentiel
+
+    ref = charger_referentiel()
+    print(ref.source)
+    for mission in ref.missions:
+        print(f"\n{mission.romain}. {mission.intitule}")
+        for objectif in (o for o in ref.objectifs if o.mission == mission.numero):
+            print(f"  Objectif {objectif.numero} : {objectif.intitule}")
+            for action in (a for a in ref.actions if a.objectif == objectif.numero):
+                print(f"    {action.numero:>2}. {action.intitule}")
+    return 0
+
+
+def commande_exemple(arguments: argparse.Namespace) -> int:
+    from importlib.resources import files
+
+    sys.stdout.write((files("convgen") / "modeles" / "exemple_commente.yaml").read_text(encoding="utf-8"))
+    return 0
+
+
+def _analyseur() -> _Analyseur:
+    analyseur = _Analyseur(
+        prog="convgen",
+        description="Conventions annuelles d'objectifs du programme régional d'animation des missions "
+        "locales (circulaire DGEFP n° 2008-15).",
+        epilog="Codes de sortie : 0 succès, 1 fichier refusé, 2 erreur d'utilisation.",
+    )
+    commandes = analyseur.add_subparsers(title="commandes", dest="commande", metavar="COMMANDE")
+    commandes.required = True
+
+    valider = commandes.add_parser(
+        "valider", help="valide des fichiers de convention (YAML ou JSON)", formatter_class=_Formateur
+    )
+    valider.add_argument("fichiers", nargs="+", metavar="FICHIER", help="fichier YAML ou JSON")
+    valider.add_argument("--strict", action="store_true", help="refuse aussi les fichiers qui ont des alertes")
+    valider.set_defaults(executer=commande_valider)
+
+    catalogue = commandes.add_parser("catalogue", help="liste les missions, objectifs et actions de l'annexe-type")
+    catalogue.set_defaults(executer=commande_catalogue)
+
+    exemple = commandes.add_parser("exemple", help="affiche un fichier de départ commenté")
+    exemple.set_defaults(executer=commande_exemple)
+    return analyseur
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Point d'entrée : rend le code de sortie ; une erreur de convgen s'affiche sans trace d'appel."""
+    from convgen.erreurs import ErreurConvgen
+
+    arguments = _analyseur().parse_args(argv)
+    executer: Callable[[argparse.Namespace], int] = arguments.executer
+    try:
+        return executer(arguments)
+    except ErreurConvgen as exc:
+        print(f"convgen : {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("convgen : interrompu.", file=sys.stderr)
+        return 130

@@ -1,0 +1,421 @@
+r"""Mise en forme administrative française : fonctions pures et typées.
+
+Ce module ne fait aucune entrée-sortie et ne garde aucun état global : chaque
+fonction reçoit une valeur et rend une chaîne prête à être insérée dans une
+convention. Les exemples des docstrings sont des doctests exécutés par la suite
+de tests : ils SONT la spécification. Les sorties sont écrites sous forme de
+``repr`` afin que les espaces insécables restent visibles (``\xa0`` pour
+l'espace insécable U+00A0, ``\u202f`` pour l'espace fine insécable U+202F).
+
+Règles typographiques appliquées (``shared/domaine.md``, section « French
+typography, exactly », et *Lexique des règles typographiques en usage à
+l'Imprimerie nationale*) :
+
+* milliers : séparés par une espace fine insécable U+202F (``45\u202f000``) ;
+  les nombres de quatre chiffres sont aussi séparés (``1\u202f000``), comme le
+  fait CLDR/babel, pour que les montants s'alignent dans les tableaux
+  financiers ;
+* décimales : virgule (``45\u202f000,50``) ;
+* euro : symbole après le montant, précédé d'une espace insécable U+00A0
+  (``45\u202f000,50\xa0€``), toujours avec deux décimales ;
+* pourcentage : espace insécable U+00A0 avant ``%`` (``3,5\xa0%``) ;
+* premier du mois : « 1er », jamais « 1 » ni « 01 » (« 1er mars 2009 ») ;
+* ordinaux : 1er/1re, 2e, 3e, jamais « 2ème » ni « 2me » ; les lettres ne sont
+  pas mises en exposant par des caractères Unicode (le gabarit Word peut
+  appliquer le style exposant) ;
+* guillemets français « » avec espace insécable U+00A0 à l'intérieur ;
+* civilité : « M. » ou « Mme » (sans point), suivie d'une espace insécable pour
+  ne jamais finir une ligne ;
+* sommes en toutes lettres : « quarante-cinq mille euros », « un million
+  d'euros », « un euro », jamais « et zéro centime ».
+
+Pièges des bibliothèques (mesurés avec babel 2.19 et num2words 0.5.14) :
+babel arrondit au pair le plus proche (half-even) et ``format_percent`` arrondit
+à l'entier ; ``num2words(..., to='currency')`` lit un entier comme des centimes
+et écrit « et zéro centimes ». On formate donc les nombres nous-mêmes à partir
+de ``Decimal`` arrondis au demi supérieur (ROUND_HALF_UP, c'est-à-dire en
+s'éloignant de zéro pour les négatifs), et on n'emprunte à num2words que ses
+cardinaux, qui sont justes (quatre-vingts, deux cents, vingt et un...).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from num2words import num2words  # type: ignore[import-untyped, unused-ignore]
+
+__all__ = [
+    "accorder",
+    "date_longue",
+    "euros",
+    "euros_en_lettres",
+    "guillemets",
+    "habilite",
+    "iban_affiche",
+    "le_prefet",
+    "le_president",
+    "nom_complet",
+    "nombre_en_lettres",
+    "ordinal",
+    "pourcentage",
+    "represente",
+    "siret_affiche",
+]
+
+# Espaces typographiques.
+ESPACE_INSECABLE = "\u00a0"
+ESPACE_FINE_INSECABLE = "\u202f"
+
+_CENTIME = Decimal("0.01")
+_CIVILITES = ("M.", "Mme")
+# Un nombre écrit en lettres qui finit par l'un de ces mots appelle « d'euros ».
+_FIN_DE_EUROS = re.compile(r"(?:million|milliard|billion|billiard|trillion)s?$")
+_BLANCS = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------
+# Dates et ordinaux
+# --------------------------------------------------------------------------
+
+
+def date_longue(d: datetime.date) -> str:
+    """Date en toutes lettres, avec « 1er » pour le premier du mois.
+
+    >>> date_longue(datetime.date(2009, 3, 1))
+    '1er mars 2009'
+    >>> date_longue(datetime.date(2009, 3, 2))
+    '2 mars 2009'
+    >>> date_longue(datetime.date(2009, 12, 31))
+    '31 décembre 2009'
+    >>> date_longue(datetime.date(2021, 8, 1))
+    '1er août 2021'
+    """
+    # babel écrit « 1 mars 2009 » (format long fr_FR « d MMMM y ») :
+    # on remplace seulement le jour.
+    texte: str = format_date(d, format="long", locale="fr_FR")
+    jour, reste = texte.split(" ", 1)
+    if jour != str(d.day):
+        raise RuntimeError(f"format de date babel inattendu : {texte!r}")
+    return f"{ordinal(1) if d.day == 1 else jour} {reste}"
+
+
+def ordinal(n: int, feminin: bool = False) -> str:
+    """Adjectif numéral ordinal abrégé : 1er/1re, puis 2e, 3e...
+
+    >>> ordinal(1)
+    '1er'
+    >>> ordinal(1, feminin=True)
+    '1re'
+    >>> ordinal(2)
+    '2e'
+    >>> ordinal(16, feminin=True)
+    '16e'
+    >>> ordinal(0)
+    Traceback (most recent call last):
+        ...
+    ValueError: un ordinal commence à 1 : 0
+    """
+    if n < 1:
+        raise ValueError(f"un ordinal commence à 1 : {n}")
+    if n == 1:
+        return "1re" if feminin else "1er"
+    return f"{n}e"
+
+
+# --------------------------------------------------------------------------
+# Nombres, montants et pourcentages en chiffres
+# --------------------------------------------------------------------------
+
+
+def _verifier_decimal(valeur: Decimal, nom: str) -> None:
+    """Refuse les flottants (et tout ce qui n'est pas un Decimal fini)."""
+    if not isinstance(valeur, Decimal):
+        raise TypeError(f"{nom} doit être un Decimal, pas {type(valeur).__name__} : {valeur!r}")
+    if not valeur.is_finite():
+        raise ValueError(f"{nom} doit être un nombre fini : {valeur!r}")
+
+
+def _arrondir(valeur: Decimal, decimales: int) -> Decimal:
+    """Arrondi au demi supérieur (ROUND_HALF_UP), jamais au pair."""
+    return valeur.quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
+
+
+def _grouper(chiffres: str) -> str:
+    """Sépare les milliers d'une suite de chiffres par des espaces fines."""
+    tranches = []
+    while chiffres:
+        tranches.append(chiffres[-3:])
+        chiffres = chiffres[:-3]
+    return ESPACE_FINE_INSECABLE.join(reversed(tranches))
+
+
+def _nombre_decimal(valeur: Decimal, decimales: int) -> str:
+    """Nombre arrondi, milliers groupés, virgule décimale, signe « - »."""
+    arrondi = _arrondir(valeur, decimales)
+    signe = "-" if arrondi < 0 else ""  # « -0,00 » devient « 0,00 »
+    entier, _, fraction = f"{abs(arrondi):f}".partition(".")
+    texte = signe + _grouper(entier)
+    return f"{texte},{fraction}" if fraction else texte
+
+
+def euros(montant: Decimal) -> str:
+    r"""Montant en euros, deux décimales, à la française.
+
+    Le montant doit être un ``Decimal`` (un flottant lève ``TypeError``). Il
+    est normalement déjà arrondi au centime ; s'il a plus de deux décimales,
+    il est arrondi au demi supérieur (ROUND_HALF_UP : 0,005 donne 0,01, et
+    -0,005 donne -0,01). Le signe négatif est le trait d'union-moins ASCII
+    « - » (pas U+2212) : il se cherche, se copie et se relit sans surprise.
+
+    >>> euros(Decimal("45000.5"))
+    '45\u202f000,50\xa0€'
+    >>> euros(Decimal("0"))
+    '0,00\xa0€'
+    >>> euros(Decimal("1000000"))
+    '1\u202f000\u202f000,00\xa0€'
+    >>> euros(Decimal("-12"))
+    '-12,00\xa0€'
+    >>> euros(Decimal("0.125"))
+    '0,13\xa0€'
+    >>> euros(Decimal("23000"))
+    '23\u202f000,00\xa0€'
+    >>> euros(0.5)  # type: ignore[arg-type]
+    Traceback (most recent call last):
+        ...
+    TypeError: le montant doit être un Decimal, pas float : 0.5
+    """
+    _verifier_decimal(montant, "le montant")
+    return f"{_nombre_decimal(montant, 2)}{ESPACE_INSECABLE}€"
+
+
+def pourcentage(ratio: Decimal, decimales: int = 2) -> str:
+    r"""Pourcentage à partir d'une fraction (0,05 donne « 5,00 % »).
+
+    Arrondi au demi supérieur à ``decimales`` chiffres après la virgule
+    (jamais l'arrondi à l'entier de babel) ; espace insécable avant « % ».
+
+    >>> pourcentage(Decimal("0.05"))
+    '5,00\xa0%'
+    >>> pourcentage(Decimal("0.035"), 1)
+    '3,5\xa0%'
+    >>> pourcentage(Decimal("0.035"), 0)
+    '4\xa0%'
+    >>> pourcentage(Decimal("0.02345"))
+    '2,35\xa0%'
+    >>> pourcentage(Decimal("1"), 0)
+    '100\xa0%'
+    """
+    _verifier_decimal(ratio, "le ratio")
+    if decimales < 0:
+        raise ValueError(f"nombre de décimales négatif : {decimales}")
+    return f"{_nombre_decimal(ratio * 100, decimales)}{ESPACE_INSECABLE}%"
+
+
+# --------------------------------------------------------------------------
+# Nombres et montants en lettres
+# --------------------------------------------------------------------------
+
+
+def nombre_en_lettres(n: int) -> str:
+    """Nombre entier en toutes lettres (cardinaux de num2words).
+
+    >>> nombre_en_lettres(3)
+    'trois'
+    >>> nombre_en_lettres(80)
+    'quatre-vingts'
+    >>> nombre_en_lettres(21)
+    'vingt et un'
+    >>> nombre_en_lettres(200000)
+    'deux cent mille'
+    """
+    return str(num2words(n, lang="fr"))
+
+
+def _euros_en_lettres(n: int) -> str:
+    """Partie entière : « un euro », « deux euros », « un million d'euros »."""
+    mots = nombre_en_lettres(n)
+    if n <= 1:  # « zéro euro », « un euro » : singulier
+        return f"{mots} euro"
+    if _FIN_DE_EUROS.search(mots):
+        return f"{mots} d'euros"
+    return f"{mots} euros"
+
+
+def _centimes_en_lettres(n: int) -> str:
+    """Centimes : « un centime », « cinquante centimes »."""
+    return f"{nombre_en_lettres(n)} centime{'s' if n > 1 else ''}"
+
+
+def euros_en_lettres(montant: Decimal) -> str:
+    """Montant en euros écrit en toutes lettres.
+
+    Arrondi au centime au demi supérieur comme ``euros``. Sans centimes, on
+    n'écrit jamais « et zéro centime » ; moins d'un euro, on n'écrit que les
+    centimes. « d'euros » suit seulement million(s), milliard(s)...
+
+    >>> euros_en_lettres(Decimal("45000"))
+    'quarante-cinq mille euros'
+    >>> euros_en_lettres(Decimal("1"))
+    'un euro'
+    >>> euros_en_lettres(Decimal("0"))
+    'zéro euro'
+    >>> euros_en_lettres(Decimal("1234.50"))
+    'mille deux cent trente-quatre euros et cinquante centimes'
+    >>> euros_en_lettres(Decimal("1000000"))
+    "un million d'euros"
+    >>> euros_en_lettres(Decimal("1200000"))
+    'un million deux cent mille euros'
+    >>> euros_en_lettres(Decimal("80"))
+    'quatre-vingts euros'
+    >>> euros_en_lettres(Decimal("1.01"))
+    'un euro et un centime'
+    >>> euros_en_lettres(Decimal("0.50"))
+    'cinquante centimes'
+    >>> euros_en_lettres(Decimal("-1"))
+    Traceback (most recent call last):
+        ...
+    ValueError: montant négatif : -1
+    """
+    _verifier_decimal(montant, "le montant")
+    arrondi = _arrondir(montant, 2)
+    if arrondi < 0:
+        raise ValueError(f"montant négatif : {montant}")
+    entier = int(arrondi)
+    centimes = int((arrondi - entier) * 100)
+    if centimes == 0:
+        return _euros_en_lettres(entier)
+    if entier == 0:
+        return _centimes_en_lettres(centimes)
+    return f"{_euros_en_lettres(entier)} et {_centimes_en_lettres(centimes)}"
+
+
+# --------------------------------------------------------------------------
+# Civilités et accords
+# --------------------------------------------------------------------------
+
+
+def accorder(civilite: str, masculin: str, feminin: str) -> str:
+    """Choisit la forme masculine (« M. ») ou féminine (« Mme »).
+
+    >>> accorder("M.", "directeur", "directrice")
+    'directeur'
+    >>> accorder("Mme", "directeur", "directrice")
+    'directrice'
+    >>> accorder("Mlle", "directeur", "directrice")
+    Traceback (most recent call last):
+        ...
+    ValueError: civilité inconnue : 'Mlle' (attendu « M. » ou « Mme »)
+    """
+    civ = civilite.strip()
+    if civ not in _CIVILITES:
+        raise ValueError(f"civilité inconnue : {civilite!r} (attendu « M. » ou « Mme »)")
+    return masculin if civ == "M." else feminin
+
+
+def le_prefet(civilite: str) -> str:
+    """« le préfet » ou « la préfète ».
+
+    >>> le_prefet("M."), le_prefet("Mme")
+    ('le préfet', 'la préfète')
+    """
+    return accorder(civilite, "le préfet", "la préfète")
+
+
+def le_president(civilite: str) -> str:
+    """« le président » ou « la présidente ».
+
+    >>> le_president("M."), le_president("Mme")
+    ('le président', 'la présidente')
+    """
+    return accorder(civilite, "le président", "la présidente")
+
+
+def represente(civilite: str) -> str:
+    """« représenté » ou « représentée ».
+
+    >>> represente("M."), represente("Mme")
+    ('représenté', 'représentée')
+    """
+    return accorder(civilite, "représenté", "représentée")
+
+
+def habilite(civilite: str) -> str:
+    """« habilité » ou « habilitée ».
+
+    >>> habilite("M."), habilite("Mme")
+    ('habilité', 'habilitée')
+    """
+    return accorder(civilite, "habilité", "habilitée")
+
+
+def nom_complet(civilite: str, prenom: str, nom: str) -> str:
+    r"""Civilité, prénom et nom ; espace insécable après la civilité.
+
+    >>> nom_complet("M.", "Dominique", "Schmitt")
+    'M.\xa0Dominique Schmitt'
+    >>> nom_complet("Mme", "Claire", "Martin")
+    'Mme\xa0Claire Martin'
+    """
+    civ = accorder(civilite, "M.", "Mme")
+    identite = " ".join(p for p in (prenom.strip(), nom.strip()) if p)
+    return f"{civ}{ESPACE_INSECABLE}{identite}"
+
+
+# --------------------------------------------------------------------------
+# Guillemets et identifiants
+# --------------------------------------------------------------------------
+
+
+def guillemets(texte: str) -> str:
+    r"""Guillemets français avec espaces insécables à l'intérieur.
+
+    >>> guillemets("l'État")
+    "«\xa0l'État\xa0»"
+    """
+    return f"«{ESPACE_INSECABLE}{texte.strip()}{ESPACE_INSECABLE}»"
+
+
+def _sans_blancs(texte: str) -> str:
+    """Retire tous les blancs, y compris les espaces insécables."""
+    return _BLANCS.sub("", texte)
+
+
+def siret_affiche(siret: str) -> str:
+    r"""SIRET en tranches 3-3-3-5 séparées par des espaces insécables.
+
+    Seuls la longueur (14) et les chiffres sont contrôlés, pas la clé de
+    Luhn (voir ``stdnum.fr.siret`` pour la validation).
+
+    >>> siret_affiche("73282932000074")
+    '732\xa0829\xa0320\xa000074'
+    >>> siret_affiche("732 829 320 00074")
+    '732\xa0829\xa0320\xa000074'
+    >>> siret_affiche("7328293200007")
+    Traceback (most recent call last):
+        ...
+    ValueError: un SIRET compte 14 chiffres : '7328293200007'
+    """
+    s = _sans_blancs(siret)
+    if len(s) != 14 or not (s.isascii() and s.isdigit()):
+        raise ValueError(f"un SIRET compte 14 chiffres : {siret!r}")
+    return ESPACE_INSECABLE.join((s[:3], s[3:6], s[6:9], s[9:]))
+
+
+def iban_affiche(iban: str) -> str:
+    r"""IBAN en majuscules, par groupes de 4 séparés par des espaces insécables.
+
+    Seuls les caractères (lettres et chiffres ASCII, 15 à 34) sont contrôlés,
+    pas la clé (voir ``stdnum.iban`` pour la validation).
+
+    >>> iban_affiche("fr7630006000011234567890189")
+    'FR76\xa03000\xa06000\xa00112\xa03456\xa07890\xa0189'
+    >>> iban_affiche("FR76 3000 6000 0112 3456 7890 189")
+    'FR76\xa03000\xa06000\xa00112\xa03456\xa07890\xa0189'
+    """
+    s = _sans_blancs(iban).upper()
+    if not (15 <= len(s) <= 34 and s.isascii() and s.isalnum()):
+        raise ValueError(f"IBAN mal formé : {iban!r}")
+    return ESPACE_INSECABLE.join(s[i : i + 4] for i in range(0, len(s), 4))

@@ -1,0 +1,299 @@
+"""Référentiel des missions, objectifs et actions types du programme régional d'animation.
+
+Le référentiel est transcrit de l'annexe-type de la circulaire DGEFP n° 2008-15 du
+29 septembre 2008 : 4 missions, 6 objectifs et 16 actions types, chacune avec son
+intitulé (QUOI), ses objectifs (POURQUOI) et ses modalités (COMMENT).
+
+Les données sont rangées dans des fichiers YAML du dossier ``convgen/referentiels``
+et lues à la demande (aucune lecture de fichier à l'import du module).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+import yaml
+
+__all__ = [
+    "NOM_PAR_DEFAUT",
+    "ActionType",
+    "Mission",
+    "Objectif",
+    "Referentiel",
+    "charger_referentiel",
+    "referentiel_depuis_donnees",
+    "referentiels_disponibles",
+]
+
+#: Nom du référentiel chargé par défaut.
+NOM_PAR_DEFAUT = "circulaire_dgefp_2008_15"
+
+_PAQUET = "convgen"
+_DOSSIER = "referentiels"
+_EXTENSION = ".yaml"
+
+
+@dataclass(frozen=True)
+class Mission:
+    """Une des missions du programme régional (numérotées I à IV dans la circulaire)."""
+
+    numero: int
+    romain: str
+    intitule: str
+
+
+@dataclass(frozen=True)
+class Objectif:
+    """Un objectif du programme régional, rattaché à une mission."""
+
+    numero: int
+    mission: int
+    intitule: str
+
+
+@dataclass(frozen=True)
+class ActionType:
+    """Une action type de l'annexe : QUOI (intitulé), POURQUOI et COMMENT."""
+
+    numero: int
+    objectif: int
+    intitule: str
+    pourquoi: tuple[str, ...]
+    comment: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Referentiel:
+    """Ensemble cohérent de missions, d'objectifs et d'actions types."""
+
+    nom: str
+    source: str
+    missions: tuple[Mission, ...]
+    objectifs: tuple[Objectif, ...]
+    actions: tuple[ActionType, ...]
+
+    def mission(self, numero: int) -> Mission:
+        """Renvoie la mission de ce numéro (``KeyError`` si elle n'existe pas)."""
+        for mission in self.missions:
+            if mission.numero == numero:
+                return mission
+        raise KeyError(f"Mission inconnue dans le référentiel {self.nom!r} : {numero!r}")
+
+    def objectif(self, numero: int) -> Objectif:
+        """Renvoie l'objectif de ce numéro (``KeyError`` s'il n'existe pas)."""
+        for objectif in self.objectifs:
+            if objectif.numero == numero:
+                return objectif
+        raise KeyError(f"Objectif inconnu dans le référentiel {self.nom!r} : {numero!r}")
+
+    def action(self, numero: int) -> ActionType:
+        """Renvoie l'action type de ce numéro (``KeyError`` si elle n'existe pas)."""
+        for action in self.actions:
+            if action.numero == numero:
+                return action
+        raise KeyError(f"Action type inconnue dans le référentiel {self.nom!r} : {numero!r}")
+
+    def mission_de_objectif(self, numero_objectif: int) -> Mission:
+        """Renvoie la mission à laquelle se rattache l'objectif (``KeyError`` s'il n'existe pas)."""
+        return self.mission(self.objectif(numero_objectif).mission)
+
+
+# ---------------------------------------------------------------------------
+# Lecture des fichiers
+# ---------------------------------------------------------------------------
+
+
+def _dossier() -> Traversable:
+    """Dossier des référentiels à l'intérieur du paquet."""
+    return resources.files(_PAQUET) / _DOSSIER
+
+
+def referentiels_disponibles() -> list[str]:
+    """Noms (sans extension, triés) des référentiels YAML livrés avec le paquet."""
+    return sorted(
+        entree.name.removesuffix(_EXTENSION)
+        for entree in _dossier().iterdir()
+        if entree.is_file() and entree.name.endswith(_EXTENSION)
+    )
+
+
+@functools.cache
+def charger_referentiel(nom: str = NOM_PAR_DEFAUT) -> Referentiel:
+    """Charge, vérifie et renvoie le référentiel ``nom`` (résultat mis en cache).
+
+    ``charger_referentiel()`` et ``charger_referentiel(NOM_PAR_DEFAUT)`` renvoient le même
+    objet. Lève ``ValueError`` si le nom est inconnu ou si le fichier est incohérent.
+    """
+    # functools.cache distingue l'appel sans argument de l'appel explicite : le second
+    # cache, indexé par le seul nom, garantit un objet unique par référentiel.
+    return _charger(nom)
+
+
+@functools.cache
+def _charger(nom: str) -> Referentiel:
+    """Lecture effective du fichier ``nom`` (voir ``charger_referentiel``)."""
+    disponibles = referentiels_disponibles()
+    if nom not in disponibles:
+        liste = ", ".join(disponibles) if disponibles else "aucun"
+        raise ValueError(f"Référentiel inconnu : {nom!r}. Référentiels disponibles : {liste}.")
+    texte = (_dossier() / f"{nom}{_EXTENSION}").read_text(encoding="utf-8")
+    try:
+        donnees: object = yaml.safe_load(texte)
+    except yaml.YAMLError as erreur:
+        raise ValueError(f"Référentiel {nom!r} : fichier YAML illisible ({erreur}).") from erreur
+    return referentiel_depuis_donnees(donnees, nom)
+
+
+# ---------------------------------------------------------------------------
+# Construction et vérification
+# ---------------------------------------------------------------------------
+
+
+def _chiffres_romains(nombre: int) -> str:
+    """Écrit un entier positif en chiffres romains (1 -> « I », 4 -> « IV »)."""
+    valeurs = (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    )  # fmt: skip
+    resultat = []
+    for valeur, symbole in valeurs:
+        quotient, nombre = divmod(nombre, valeur)
+        resultat.append(symbole * quotient)
+    return "".join(resultat)
+
+
+def _dict(valeur: object, ou: str) -> Mapping[str, object]:
+    if not isinstance(valeur, Mapping) or not all(isinstance(cle, str) for cle in valeur):
+        raise ValueError(f"{ou} : un dictionnaire est attendu.")
+    return valeur
+
+
+def _liste(valeur: object, ou: str) -> list[object]:
+    if not isinstance(valeur, list):
+        raise ValueError(f"{ou} : une liste est attendue.")
+    return valeur
+
+
+def _entier(donnees: Mapping[str, object], cle: str, ou: str) -> int:
+    valeur = donnees.get(cle)
+    # bool est une sous-classe d'int : on l'écarte explicitement.
+    if not isinstance(valeur, int) or isinstance(valeur, bool):
+        raise ValueError(f"{ou} : le champ {cle!r} doit être un entier.")
+    return valeur
+
+
+def _texte(donnees: Mapping[str, object], cle: str, ou: str) -> str:
+    valeur = donnees.get(cle)
+    if not isinstance(valeur, str) or not valeur.strip():
+        raise ValueError(f"{ou} : le champ {cle!r} doit être un texte non vide.")
+    return valeur
+
+
+def _textes(donnees: Mapping[str, object], cle: str, ou: str) -> tuple[str, ...]:
+    elements = _liste(donnees.get(cle), f"{ou}, champ {cle!r}")
+    if not elements:
+        raise ValueError(f"{ou} : le champ {cle!r} ne doit pas être vide.")
+    for element in elements:
+        if not isinstance(element, str) or not element.strip():
+            raise ValueError(f"{ou} : le champ {cle!r} ne doit contenir que des textes non vides.")
+    return tuple(str(element) for element in elements)
+
+
+def _verifier_numerotation(numeros: list[int], quoi: str, ou: str) -> None:
+    attendus = list(range(1, len(numeros) + 1))
+    if numeros != attendus:
+        raise ValueError(
+            f"{ou} : les {quoi} doivent être numérotés de 1 à {len(numeros)} sans trou ni "
+            f"doublon, dans l'ordre (trouvé : {numeros})."
+        )
+
+
+def referentiel_depuis_donnees(donnees: object, nom: str) -> Referentiel:
+    """Construit un référentiel à partir des données YAML déjà lues et en vérifie la cohérence.
+
+    Vérifie les types, la numérotation continue (1, 2, 3…) des missions, objectifs et
+    actions, l'existence de la mission de chaque objectif et de l'objectif de chaque
+    action, et la concordance du champ ``nom`` avec le nom demandé. Lève ``ValueError``
+    (message en français) en cas d'incohérence.
+    """
+    ou = f"Référentiel {nom!r}"
+    racine = _dict(donnees, ou)
+    nom_fichier = _texte(racine, "nom", ou)
+    if nom_fichier != nom:
+        raise ValueError(f"{ou} : le champ 'nom' vaut {nom_fichier!r} au lieu de {nom!r}.")
+    source = _texte(racine, "source", ou)
+
+    missions: list[Mission] = []
+    for rang, brut in enumerate(_liste(racine.get("missions"), f"{ou}, missions"), start=1):
+        ou_m = f"{ou}, mission n° {rang} de la liste"
+        element = _dict(brut, ou_m)
+        mission = Mission(
+            numero=_entier(element, "numero", ou_m),
+            romain=_texte(element, "romain", ou_m),
+            intitule=_texte(element, "intitule", ou_m),
+        )
+        if mission.romain != _chiffres_romains(mission.numero):
+            raise ValueError(
+                f"{ou_m} : le numéro romain {mission.romain!r} ne correspond pas au numéro {mission.numero}."
+            )
+        missions.append(mission)
+
+    objectifs: list[Objectif] = []
+    for rang, brut in enumerate(_liste(racine.get("objectifs"), f"{ou}, objectifs"), start=1):
+        ou_o = f"{ou}, objectif n° {rang} de la liste"
+        element = _dict(brut, ou_o)
+        objectifs.append(
+            Objectif(
+                numero=_entier(element, "numero", ou_o),
+                mission=_entier(element, "mission", ou_o),
+                intitule=_texte(element, "intitule", ou_o),
+            )
+        )
+
+    actions: list[ActionType] = []
+    for rang, brut in enumerate(_liste(racine.get("actions"), f"{ou}, actions"), start=1):
+        ou_a = f"{ou}, action n° {rang} de la liste"
+        element = _dict(brut, ou_a)
+        actions.append(
+            ActionType(
+                numero=_entier(element, "numero", ou_a),
+                objectif=_entier(element, "objectif", ou_a),
+                intitule=_texte(element, "intitule", ou_a),
+                pourquoi=_textes(element, "pourquoi", ou_a),
+                comment=_textes(element, "comment", ou_a),
+            )
+        )
+
+    for quoi, numeros in (
+        ("missions", [m.numero for m in missions]),
+        ("objectifs", [o.numero for o in objectifs]),
+        ("actions", [a.numero for a in actions]),
+    ):
+        if not numeros:
+            raise ValueError(f"{ou} : la liste des {quoi} est vide.")
+        _verifier_numerotation(numeros, quoi, ou)
+
+    numeros_missions = {m.numero for m in missions}
+    for objectif in objectifs:
+        if objectif.mission not in numeros_missions:
+            raise ValueError(
+                f"{ou} : l'objectif {objectif.numero} renvoie à la mission {objectif.mission}, qui n'existe pas."
+            )
+    numeros_objectifs = {o.numero for o in objectifs}
+    for action in actions:
+        if action.objectif not in numeros_objectifs:
+            raise ValueError(
+                f"{ou} : l'action {action.numero} renvoie à l'objectif {action.objectif}, qui n'existe pas."
+            )
+
+    return Referentiel(
+        nom=nom,
+        source=source,
+        missions=tuple(missions),
+        objectifs=tuple(objectifs),
+        actions=tuple(actions),
+    )
