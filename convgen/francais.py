@@ -49,7 +49,9 @@ from num2words import num2words  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "accorder",
+    "avec_article",
     "date_longue",
+    "de_region",
     "euros",
     "euros_en_lettres",
     "guillemets",
@@ -419,3 +421,61 @@ def iban_affiche(iban: str) -> str:
     if not (15 <= len(s) <= 34 and s.isascii() and s.isalnum()):
         raise ValueError(f"IBAN mal formé : {iban!r}")
     return ESPACE_INSECABLE.join(s[i : i + 4] for i in range(0, len(s), 4))
+
+
+# --------------------------------------------------------------------------
+# Articles et prépositions
+# --------------------------------------------------------------------------
+
+_VOYELLES = "aàâäeéèêëiîïoôöuùûüyhAÀÂÄEÉÈÊËIÎÏOÔÖUÙÛÜYH"
+
+# Usage des conseils régionaux (régions de 2009 et de 2016) ; les autres noms suivent
+# la règle générale (élision devant une voyelle ou un h muet).
+_PREPOSITIONS_REGIONS = {
+    "Centre": "du Centre",
+    "Centre-Val de Loire": "du Centre-Val de Loire",
+    "Grand Est": "du Grand Est",
+    "Languedoc-Roussillon": "du Languedoc-Roussillon",
+    "Limousin": "du Limousin",
+    "Nord-Pas-de-Calais": "du Nord-Pas-de-Calais",
+    "Pays de la Loire": "des Pays de la Loire",
+    "Hauts-de-France": "des Hauts-de-France",
+    "Guadeloupe": "de la Guadeloupe",
+    "Martinique": "de la Martinique",
+    "Guyane": "de la Guyane",
+    "La Réunion": "de La Réunion",
+    "Réunion": "de La Réunion",
+}
+
+
+def de_region(region: str) -> str:
+    """Complément « de la région » : « d'Auvergne », « du Centre », « de Bretagne ».
+
+    >>> de_region("Auvergne"), de_region("Bretagne"), de_region("Île-de-France")
+    ("d'Auvergne", 'de Bretagne', "d'Île-de-France")
+    >>> de_region("Centre"), de_region("Pays de la Loire"), de_region("La Réunion")
+    ('du Centre', 'des Pays de la Loire', 'de La Réunion')
+    >>> de_region("Haute-Normandie")
+    'de Haute-Normandie'
+    """
+    nom = region.strip()
+    if nom in _PREPOSITIONS_REGIONS:
+        return _PREPOSITIONS_REGIONS[nom]
+    # « h » aspiré des régions (Haute-, Hauts-) : pas d'élision.
+    if nom[:1] in _VOYELLES and not nom.lower().startswith("haut"):
+        return f"d'{nom}"
+    return f"de {nom}"
+
+
+def avec_article(civilite: str, fonction: str) -> str:
+    """Fonction précédée de l'article défini accordé, élidé devant une voyelle.
+
+    >>> avec_article("Mme", "présidente"), avec_article("M.", "président")
+    ('la présidente', 'le président')
+    >>> avec_article("Mme", "administratrice provisoire")
+    "l'administratrice provisoire"
+    """
+    texte = fonction.strip()
+    if texte[:1] in _VOYELLES and not texte.lower().startswith("haut"):
+        return f"l'{texte}"
+    return f"{accorder(civilite, 'le', 'la')} {texte}"

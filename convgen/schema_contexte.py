@@ -1,0 +1,272 @@
+"""Les clés du contexte du gabarit, décrites une à une (le contrat des gabarits).
+
+Chaque ``TypedDict`` ci-dessous décrit une partie du contexte que rend
+:func:`convgen.contexte.construire_contexte` ; la docstring qui suit chaque clé est sa
+documentation, reprise telle quelle dans le schéma JSON (``convgen schema contexte``)
+et dans le README. Toutes les valeurs sont des chaînes prêtes à imprimer, des
+booléens ou des listes : le gabarit n'a rien à calculer.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from pydantic import ConfigDict, with_config
+
+_DOCUMENTE = ConfigDict(use_attribute_docstrings=True)
+
+
+@with_config(_DOCUMENTE)
+class CtxConvention(TypedDict):
+    annee: str
+    """Année de la convention : « 2009 »."""
+    numero: str
+    """Numéro d'enregistrement, ou chaîne vide."""
+    region: str
+    """Nom de la région : « Auvergne »."""
+    de_region: str
+    """Complément de lieu : « d'Auvergne », « du Centre »."""
+    titre: str
+    """« Convention annuelle d'objectifs 2009 »."""
+    objet: str
+    """« programme régional d'animation des missions locales d'Auvergne »."""
+    periode: str
+    """« du 1er janvier 2009 au 31 décembre 2009 »."""
+    tripartite: bool
+    """Vrai pour la version tripartite (État, Région, structure)."""
+    projet: bool
+    """Vrai pour un projet : mention « PROJET » et date de signature laissée en blanc."""
+    mention_projet: str
+    """« PROJET » pour un projet, sinon chaîne vide (pour l'en-tête)."""
+    entete: str
+    """Texte de l'en-tête : « Convention n° DRTEFP-AUV-2009-007 » ou, sans numéro, le titre et la région."""
+    referentiel: str
+    """Titre complet de la circulaire qui fonde l'annexe."""
+
+
+@with_config(_DOCUMENTE)
+class CtxEtat(TypedDict):
+    partie: str
+    """Paragraphe de comparution : « L'État, représenté par M. …, préfet de la région …, ci-après dénommé … »."""
+    prefet: str
+    """« M. Dominique Schmitt »."""
+    prefet_titre: str
+    """« le préfet de la région Auvergne » ou « la préfète de la région Auvergne »."""
+    signature_pour: str
+    """Tête du bloc de signature : « Pour l'État, » ou « Pour le préfet de la région … et par délégation, »."""
+    signature_qualite: str
+    """Qualité du signataire : « le préfet de la région Auvergne » ou « la directrice régionale … »."""
+    signature_nom: str
+    """Prénom et nom du signataire : « Claire Martin »."""
+
+
+@with_config(_DOCUMENTE)
+class CtxRegion(TypedDict):
+    partie: str
+    """Paragraphe de comparution de la Région, avec la délibération s'il y en a une."""
+    designation: str
+    """« la Région Auvergne »."""
+    president: str
+    """« M. René Souchon »."""
+    president_titre: str
+    """« le président du conseil régional d'Auvergne » (accordé)."""
+    deliberation: str
+    """« délibération n° CP-09-0123 de la commission permanente du 16 février 2009 », ou chaîne vide."""
+    signature_pour: str
+    """« Pour la Région Auvergne, »."""
+    signature_qualite: str
+    """« le président du conseil régional »."""
+    signature_nom: str
+    """« René Souchon »."""
+
+
+@with_config(_DOCUMENTE)
+class CtxStructure(TypedDict):
+    nom: str
+    """Nom de la structure, tel que saisi."""
+    sigle: str
+    """Sigle, ou chaîne vide."""
+    designation: str
+    """Nom suivi du sigle entre parenthèses."""
+    forme: str
+    """Forme juridique en toutes lettres : « association régie par la loi du 1er juillet 1901 »."""
+    adresse: str
+    """« 12, rue de l'Éclache, 63000 Clermont-Ferrand »."""
+    siret: str
+    """SIRET en tranches : « 443 061 841 00047 »."""
+    iban: str
+    """IBAN par groupes de quatre."""
+    bic: str
+    """BIC."""
+    representant: str
+    """« Mme Hélène Martin »."""
+    representant_fonction: str
+    """« la présidente » (article accordé)."""
+    partie: str
+    """Paragraphe de comparution de la structure, après son nom."""
+    signature_pour: str
+    """« Pour la structure, »."""
+    signature_qualite: str
+    """« la présidente »."""
+    signature_nom: str
+    """« Hélène Martin »."""
+
+
+@with_config(_DOCUMENTE)
+class CtxMontants(TypedDict):
+    total: str
+    """Coût total du programme : « 101 000,50 € »."""
+    total_lettres: str
+    """Le même en toutes lettres."""
+    etat: str
+    """Contribution de l'État."""
+    etat_lettres: str
+    """Contribution de l'État en toutes lettres."""
+    region: str
+    """Contribution du conseil régional (« 0,00 € » s'il n'en apporte pas)."""
+    region_lettres: str
+    """Contribution du conseil régional en toutes lettres."""
+    autres: str
+    """Total des autres financeurs."""
+    budget_missions_locales: str
+    """Budget global des missions locales de la région."""
+    ratio: str
+    """Coût du programme rapporté à ce budget : « 2,89 % »."""
+    seuil: str
+    """Seuil de conventionnement obligatoire : « 23 000,00 € »."""
+
+
+@with_config(_DOCUMENTE)
+class CtxVersement(TypedDict):
+    date: str
+    """« 1er avril 2009 »."""
+    montant: str
+    """« 45 000,50 € »."""
+    libelle: str
+    """« avance de 80 % à la signature », ou chaîne vide."""
+
+
+@with_config(_DOCUMENTE)
+class CtxSignature(TypedDict):
+    lieu: str
+    """Lieu de signature."""
+    date: str
+    """« 1er mars 2009 », ou une ligne de points pour un projet ou une date inconnue."""
+    exemplaires: str
+    """Nombre d'originaux en lettres : « trois »."""
+    mention: str
+    """« Fait à Clermont-Ferrand, le 1er mars 2009, en trois exemplaires originaux. »"""
+
+
+@with_config(_DOCUMENTE)
+class CtxSignataire(TypedDict):
+    pour: str
+    """« Pour l'État, »."""
+    qualite: str
+    """« le préfet de la région Auvergne »."""
+    nom: str
+    """« Dominique Schmitt »."""
+
+
+@with_config(_DOCUMENTE)
+class CtxFinancement(TypedDict):
+    financeur: str
+    """« État », « Conseil régional » ou le nom saisi."""
+    montant: str
+    """« 18 500,50 € »."""
+    part: str
+    """Part du total concerné : « 67,27 % »."""
+
+
+@with_config(_DOCUMENTE)
+class CtxAction(TypedDict):
+    numero: str
+    """Numéro dans l'annexe : « 1 » à « 16 », puis « 17 »… pour les actions ajoutées localement."""
+    locale: bool
+    """Vrai pour une action ajoutée localement."""
+    intitule: str
+    """QUOI : l'intitulé de l'action."""
+    pourquoi: list[str]
+    """POURQUOI : les objectifs de l'action."""
+    comment: list[str]
+    """COMMENT : les actions."""
+    methode: str
+    """QUI FAIT QUOI : la méthode et l'organisation."""
+    echeancier: str
+    """ÉCHÉANCIER."""
+    indicateurs: list[str]
+    """Indicateurs mesurables."""
+    cout: str
+    """Coût prévisionnel."""
+    financements: list[CtxFinancement]
+    """Chaque financeur et son montant."""
+    etat: str
+    """Montant alloué par l'État."""
+
+
+@with_config(_DOCUMENTE)
+class CtxObjectif(TypedDict):
+    numero: str
+    """« 1 » à « 6 »."""
+    intitule: str
+    """Intitulé de l'objectif, tel que la circulaire l'écrit."""
+    actions: list[CtxAction]
+    """Actions de l'objectif, par numéro."""
+    total: str
+    """Coût total des actions de l'objectif."""
+    total_etat: str
+    """Part de l'État dans ce total."""
+
+
+@with_config(_DOCUMENTE)
+class CtxMission(TypedDict):
+    numero: str
+    """Numéro romain : « I » à « IV »."""
+    intitule: str
+    """« MISSION FORMATION/ ECHANGE »."""
+    objectifs: list[CtxObjectif]
+    """Objectifs de la mission qui ont au moins une action."""
+    total: str
+    """Coût total des actions de la mission."""
+    total_etat: str
+    """Part de l'État dans ce total."""
+
+
+@with_config(_DOCUMENTE)
+class CtxAnnexe(TypedDict):
+    titre: str
+    """« Annexe à la convention … »."""
+    missions: list[CtxMission]
+    """Missions qui ont au moins une action, dans l'ordre de la circulaire."""
+    financeurs: list[CtxFinancement]
+    """Synthèse financière : chaque financeur, son total et sa part du programme."""
+    total: str
+    """Coût total du programme."""
+    ratio: str
+    """Part du budget des missions locales."""
+
+
+@with_config(_DOCUMENTE)
+class Contexte(TypedDict):
+    """Variables offertes au gabarit."""
+
+    convention: CtxConvention
+    """La convention elle-même."""
+    etat: CtxEtat
+    """L'État et son signataire."""
+    region: CtxRegion | None
+    """La Région dans la version tripartite ; ``None`` (à tester avec ``{% if region %}``) sinon."""
+    structure: CtxStructure
+    """La structure porteuse du programme."""
+    montants: CtxMontants
+    """Montants en chiffres et en lettres."""
+    versements: list[CtxVersement]
+    """Échéancier de la contribution de l'État."""
+    versements_par_defaut: bool
+    """Vrai si l'échéancier est celui que convgen propose (aucun n'était saisi)."""
+    signature: CtxSignature
+    """Lieu, date et nombre d'exemplaires."""
+    signataires: list[CtxSignataire]
+    """Blocs de signature, un par partie, dans l'ordre État, Région, structure."""
+    annexe: CtxAnnexe
+    """Annexe : missions, objectifs, actions et synthèse financière."""
