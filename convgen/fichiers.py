@@ -1,0 +1,96 @@
+"""Écriture sûre des documents : noms de fichiers sains, écriture atomique, jamais d'écrasement implicite.
+
+Un nom de fichier vient des données (région, structure) : il est ramené à des
+lettres ASCII, des chiffres et des soulignés, borné en longueur et protégé des noms
+réservés de Windows, de sorte qu'il reste dans le dossier de sortie quoi qu'on y
+mette (``../../etc``, ``CON``, 300 caractères…).
+
+Un document est d'abord écrit dans un fichier temporaire du même dossier, puis mis
+en place d'un seul coup : une interruption ne laisse jamais de fichier à moitié écrit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO
+
+from convgen.erreurs import ErreurSortie, FichierExistant
+
+LONGUEUR_MAX_NOM = 80
+_RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def nom_sain(texte: str, *, defaut: str = "sans_nom") -> str:
+    """Un morceau de nom de fichier tiré d'un texte libre.
+
+    >>> nom_sain("Provence-Alpes-Côte d'Azur")
+    'provence_alpes_cote_d_azur'
+    >>> nom_sain("../../etc"), nom_sain("CON"), nom_sain("")
+    ('etc', 'con_', 'sans_nom')
+    """
+    ascii_ = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
+    nom = re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_")[:LONGUEUR_MAX_NOM].rstrip("_")
+    if not nom:
+        return defaut
+    return f"{nom}_" if nom in _RESERVES_WINDOWS else nom
+
+
+def chemin_dans(dossier: Path, nom_fichier: str) -> Path:
+    """Le chemin du fichier dans le dossier, en refusant tout ce qui en sortirait."""
+    chemin = (dossier / nom_fichier).resolve()
+    if chemin.parent != dossier.resolve():
+        raise ErreurSortie(f"nom de fichier refusé : {nom_fichier!r} sortirait du dossier {dossier}")
+    return chemin
+
+
+def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Path:
+    """Écrit ``octets`` dans ``chemin`` d'un seul coup ; refuse d'écraser sans ``ecraser``."""
+    chemin = Path(chemin)
+    if not ecraser and chemin.exists():
+        raise FichierExistant(chemin)
+    try:
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        descripteur, temporaire = tempfile.mkstemp(dir=chemin.parent, prefix=f".{chemin.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ErreurSortie(f"{chemin} : écriture impossible ({exc.strerror})") from None
+    try:
+        with os.fdopen(descripteur, "wb") as fichier:
+            fichier.write(octets)
+            fichier.flush()
+            os.fsync(fichier.fileno())
+        _mettre_en_place(Path(temporaire), chemin, ecraser=ecraser)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(temporaire).unlink()
+        raise
+    return chemin
+
+
+def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
+    if ecraser:
+        temporaire.replace(chemin)
+        return
+    # Un lien dur échoue si la cible existe : pas de course entre le test et l'écriture.
+    try:
+        os.link(temporaire, chemin)
+    except FileExistsError:
+        raise FichierExistant(chemin) from None
+    except OSError:  # système de fichiers sans liens durs
+        if chemin.exists():
+            raise FichierExistant(chemin) from None
+        temporaire.replace(chemin)
+        return
+    temporaire.unlink()
+
+
+def ecrire(destination: str | Path | BinaryIO, octets: bytes, *, ecraser: bool = False) -> Path | None:
+    """Écrit dans un chemin (atomiquement) ou dans un fichier binaire ouvert (rendu en mémoire)."""
+    if isinstance(destination, str | os.PathLike):
+        return ecrire_atomique(Path(destination), octets, ecraser=ecraser)
+    destination.write(octets)
+    return None
