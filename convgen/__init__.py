@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from convgen.chargement import charger
+    from convgen.contexte import construire_contexte
     from convgen.erreurs import Constat, ErreurConvgen, Gravite
     from convgen.modele import Convention
+    from convgen.pdf import generer_pdf
     from convgen.regles import valider
+    from convgen.rendu import generer_docx
 
 __all__ = [
     "Constat",
@@ -27,6 +30,9 @@ __all__ = [
     "ErreurConvgen",
     "Gravite",
     "charger",
+    "construire_contexte",
+    "generer_docx",
+    "generer_pdf",
     "valider",
 ]
 
@@ -36,6 +42,9 @@ _ORIGINES = {
     "ErreurConvgen": "convgen.erreurs",
     "Gravite": "convgen.erreurs",
     "charger": "convgen.chargement",
+    "construire_contexte": "convgen.contexte",
+    "generer_docx": "convgen.rendu",
+    "generer_pdf": "convgen.pdf",
     "valider": "convgen.regles",
 }
 

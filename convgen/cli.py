@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from convgen.erreurs import Constat
     from convgen.regles import Examen
 
 _TRADUCTIONS = [
@@ -55,6 +56,13 @@ def _nombre(n: int, mot: str) -> str:
     return f"{n} {mot}{'s' if n > 1 else ''}"
 
 
+def _afficher_constats(fichier: str, constats: Sequence[Constat]) -> None:
+    print(f"{fichier} :")
+    for constat in constats:
+        lieu = constat.emplacement
+        print(f"  {constat.gravite:<7} {constat.code} — {lieu + ' : ' if lieu else ''}{constat.message}")
+
+
 def _afficher_examen(examen: Examen, *, strict: bool) -> None:
     nb_erreurs, nb_alertes = len(examen.erreurs), len(examen.alertes)
     if examen.accepte(strict=strict):
@@ -64,10 +72,7 @@ def _afficher_examen(examen: Examen, *, strict: bool) -> None:
     else:
         bilan = "REFUSÉ (mode strict : alertes)"
     details = f"{_nombre(nb_erreurs, 'erreur')}, {_nombre(nb_alertes, 'alerte')}"
-    print(f"{examen.fichier} : {bilan} — {details}")
-    for constat in examen.constats:
-        lieu = constat.emplacement
-        print(f"  {constat.gravite:<7} {constat.code} — {lieu + ' : ' if lieu else ''}{constat.message}")
+    _afficher_constats(f"{examen.fichier} : {bilan} — {details}".removesuffix(" :"), examen.constats)
 
 
 def commande_valider(arguments: argparse.Namespace) -> int:
@@ -79,6 +84,42 @@ def commande_valider(arguments: argparse.Namespace) -> int:
         _afficher_examen(examen, strict=arguments.strict)
         if not examen.accepte(strict=arguments.strict):
             code = 1
+    return code
+
+
+def commande_generer(arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from convgen.pdf import Convertisseur
+    from convgen.production import Statut, produire
+    from convgen.rendu import charger_gabarit
+
+    sortie = Path(arguments.sortie)
+    gabarit = charger_gabarit(arguments.gabarit)
+    convertisseur = Convertisseur() if arguments.pdf else None
+    code = 0
+    try:
+        for fichier in arguments.fichiers:
+            production = produire(
+                fichier,
+                sortie,
+                version=arguments.version,
+                projet=arguments.projet,
+                gabarit=gabarit,
+                strict=arguments.strict,
+                ecraser=arguments.ecraser,
+                convertisseur=convertisseur,
+            )
+            _afficher_constats(fichier, production.constats)
+            if production.statut is Statut.PRODUIT:
+                for chemin in production.fichiers:
+                    print(f"  écrit : {chemin}")
+            else:
+                code = 1
+                print(f"  rien n'a été écrit : {production.message or 'données refusées'}", file=sys.stderr)
+    finally:
+        if convertisseur is not None:
+            convertisseur.fermer()
     return code
 
 
@@ -119,6 +160,33 @@ def _analyseur() -> _Analyseur:
     valider.add_argument("fichiers", nargs="+", metavar="FICHIER", help="fichier YAML ou JSON")
     valider.add_argument("--strict", action="store_true", help="refuse aussi les fichiers qui ont des alertes")
     valider.set_defaults(executer=commande_valider)
+
+    generer = commandes.add_parser(
+        "generer", help="produit la convention en .docx (et en PDF)", formatter_class=_Formateur
+    )
+    generer.add_argument("fichiers", nargs="+", metavar="FICHIER", help="fichier YAML ou JSON")
+    generer.add_argument("--sortie", default=".", metavar="DOSSIER", help="dossier des documents (défaut : .)")
+    generer.add_argument("--pdf", action="store_true", help="produit aussi le PDF/A (LibreOffice requis)")
+    versions = generer.add_mutually_exclusive_group()
+    versions.add_argument(
+        "--bipartite",
+        dest="version",
+        action="store_const",
+        const="bipartite",
+        help="version bipartite (État, structure), même si la Région est décrite",
+    )
+    versions.add_argument(
+        "--tripartite",
+        dest="version",
+        action="store_const",
+        const="tripartite",
+        help="version tripartite (État, Région, structure)",
+    )
+    generer.add_argument("--projet", action="store_true", help="projet : mention PROJET, date de signature en blanc")
+    generer.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé")
+    generer.add_argument("--strict", action="store_true", help="refuse aussi les fichiers qui ont des alertes")
+    generer.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    generer.set_defaults(executer=commande_generer, version=None)
 
     catalogue = commandes.add_parser("catalogue", help="liste les missions, objectifs et actions de l'annexe-type")
     catalogue.set_defaults(executer=commande_catalogue)

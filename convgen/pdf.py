@@ -1,0 +1,169 @@
+"""Conversion en PDF par LibreOffice sans interface : le seul adaptateur vers ``soffice``.
+
+Par défaut le PDF est au format PDF/A-2b (archivage), polices incorporées. Chaque
+convertisseur a son propre profil LibreOffice (deux ``soffice`` qui partagent un
+profil se bloquent) ; un appel convertit tout un lot de documents, ce qui évite de
+payer à chaque fois le démarrage de LibreOffice (environ une seconde). Un délai borne
+chaque appel ; LibreOffice peut finir sans erreur sans avoir écrit le PDF, d'où le
+contrôle de chaque fichier produit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from convgen.contexte import Version
+from convgen.erreurs import ConversionEchouee, FichierExistant, LibreOfficeAbsent
+from convgen.fichiers import ecrire
+from convgen.modele import Convention
+from convgen.rendu import Gabarit, generer_docx
+
+DELAI_PAR_DEFAUT = 180.0
+"""Secondes accordées à un appel de LibreOffice, démarrage compris."""
+DELAI_PAR_DOCUMENT = 20.0
+"""Secondes ajoutées par document au-delà du premier."""
+_FILTRE_PDF = "pdf:writer_pdf_Export"
+
+
+def trouver_soffice() -> str:
+    """Le chemin de ``soffice`` : variable CONVGEN_SOFFICE, sinon le PATH ; sinon une erreur qui dit quoi installer."""
+    explicite = os.environ.get("CONVGEN_SOFFICE")
+    if explicite:
+        if Path(explicite).is_file():
+            return explicite
+        raise LibreOfficeAbsent()
+    for nom in ("soffice", "libreoffice"):
+        chemin = shutil.which(nom)
+        if chemin:
+            return chemin
+    raise LibreOfficeAbsent()
+
+
+def _option_filtre(pdfa: bool) -> str:
+    """Options du filtre d'export (syntaxe JSON, LibreOffice ≥ 7.4)."""
+    options: dict[str, dict[str, str]] = {"UseTaggedPDF": {"type": "boolean", "value": "true"}}
+    if pdfa:
+        # 2 = PDF/A-2b ; le format impose l'incorporation des polices.
+        options["SelectPdfVersion"] = {"type": "long", "value": "2"}
+    return f"{_FILTRE_PDF}:{json.dumps(options, separators=(',', ':'))}"
+
+
+class Convertisseur:
+    """Un LibreOffice avec son propre profil, réutilisé d'un appel à l'autre."""
+
+    def __init__(self, *, pdfa: bool = True, delai: float | None = None, soffice: str | None = None) -> None:
+        self.soffice = soffice or trouver_soffice()
+        self.pdfa = pdfa
+        self.delai = delai
+        self._profil = Path(tempfile.mkdtemp(prefix="convgen-lo-"))
+
+    def fermer(self) -> None:
+        shutil.rmtree(self._profil, ignore_errors=True)
+
+    def __enter__(self) -> Convertisseur:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fermer()
+
+    def convertir(self, documents: Sequence[Path], dossier: Path) -> list[Path]:
+        """Convertit les documents en PDF dans ``dossier`` ; rend les PDF, dans le même ordre."""
+        if not documents:
+            return []
+        dossier.mkdir(parents=True, exist_ok=True)
+        commande = [
+            self.soffice,
+            f"-env:UserInstallation={self._profil.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nolockcheck",
+            "--nodefault",
+            "--convert-to",
+            _option_filtre(self.pdfa),
+            "--outdir",
+            str(dossier),
+            *(str(d) for d in documents),
+        ]
+        delai = self.delai or DELAI_PAR_DEFAUT + DELAI_PAR_DOCUMENT * (len(documents) - 1)
+        sortie = _executer(commande, delai, documents[0])
+        pdfs = [dossier / f"{d.stem}.pdf" for d in documents]
+        for document, pdf in zip(documents, pdfs, strict=True):
+            _verifier_pdf(document, pdf, sortie)
+        return pdfs
+
+
+def _executer(commande: list[str], delai: float, document: Path) -> str:
+    """Lance LibreOffice dans son propre groupe de processus, tué en entier si le délai passe."""
+    try:
+        processus = subprocess.Popen(
+            commande,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "SAL_USE_VCLPLUGIN": "svp", "HOME": os.environ.get("HOME", tempfile.gettempdir())},
+        )
+    except OSError as exc:
+        raise ConversionEchouee(document, f"LibreOffice n'a pas pu démarrer ({exc.strerror})") from None
+    try:
+        sortie, _ = processus.communicate(timeout=delai)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(processus.pid, signal.SIGKILL)
+        processus.communicate()
+        raise ConversionEchouee(document, f"LibreOffice n'a pas répondu en {delai:.0f} secondes (arrêté)") from None
+    texte = sortie.decode("utf-8", "replace").strip()
+    if processus.returncode != 0:
+        raise ConversionEchouee(document, f"LibreOffice a échoué (code {processus.returncode}) : {texte[-500:]}")
+    return texte
+
+
+def _verifier_pdf(document: Path, pdf: Path, sortie: str) -> None:
+    """LibreOffice peut réussir sans rien écrire : le PDF doit exister, être non vide et en être un."""
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        raise ConversionEchouee(document, f"aucun PDF produit ({sortie[-300:] or 'LibreOffice ne dit rien'})")
+    with pdf.open("rb") as fichier:
+        if fichier.read(5) != b"%PDF-":
+            raise ConversionEchouee(document, "le fichier produit n'est pas un PDF")
+
+
+def convertir_en_pdf(docx: Path, *, pdfa: bool = True, delai: float | None = None) -> bytes:
+    """Convertit un .docx et rend les octets du PDF (LibreOffice et profil temporaires)."""
+    with Convertisseur(pdfa=pdfa, delai=delai) as convertisseur, tempfile.TemporaryDirectory() as dossier:
+        (pdf,) = convertisseur.convertir([docx], Path(dossier))
+        return pdf.read_bytes()
+
+
+def generer_pdf(
+    convention: Convention,
+    destination: str | Path | BinaryIO,
+    *,
+    version: Version | None = None,
+    projet: bool = False,
+    gabarit: str | Path | Gabarit | None = None,
+    pdfa: bool = True,
+    ecraser: bool = False,
+) -> Path | None:
+    """Écrit la convention en PDF (PDF/A-2b par défaut) dans ``destination`` (chemin ou fichier binaire).
+
+    Même contrôle préalable que :func:`~convgen.rendu.generer_docx` ; rien n'est écrit
+    si la conversion échoue.
+    """
+    if isinstance(destination, str | os.PathLike) and not ecraser and Path(destination).exists():
+        raise FichierExistant(destination)
+    with tempfile.TemporaryDirectory(prefix="convgen-") as dossier:
+        docx = Path(dossier) / "convention.docx"
+        generer_docx(convention, docx, version=version, projet=projet, gabarit=gabarit)
+        octets = convertir_en_pdf(docx, pdfa=pdfa)
+    return ecrire(destination, octets, ecraser=ecraser)
