@@ -12,7 +12,7 @@ import argparse
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from convgen.erreurs import Constat
@@ -123,6 +123,79 @@ def commande_generer(arguments: argparse.Namespace) -> int:
     return code
 
 
+def commande_lot(arguments: argparse.Namespace) -> int:
+    from convgen.lot import generer_lot
+
+    versions = [v or None for v in arguments.versions.split(",")] if arguments.versions else [None]
+    inconnues = [v for v in versions if v not in (None, "bipartite", "tripartite")]
+    if inconnues:
+        print(
+            f"convgen lot : erreur : version inconnue : {', '.join(map(str, inconnues))} "
+            "(possibles : bipartite, tripartite)",
+            file=sys.stderr,
+        )
+        return 2
+    with _Progression() as progression:
+        rapport = generer_lot(
+            arguments.sources,
+            arguments.sortie,
+            pdf=arguments.pdf,
+            versions=versions,
+            reprendre=arguments.reprendre,
+            ecraser=arguments.ecraser,
+            strict=arguments.strict,
+            projet=arguments.projet,
+            gabarit=arguments.gabarit,
+            progression=progression,
+        )
+    for ligne in rapport.lignes:
+        if ligne["statut"] in ("refusé", "échec"):
+            codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
+            print(f"{ligne['source']} ({ligne['version']}) : {ligne['statut']} — {codes or ligne['message']}")
+    print(
+        f"{rapport.produits} produit(s), {rapport.repris} repris, {rapport.echecs} en échec ; "
+        f"rapports : {', '.join(str(f) for f in rapport.fichiers_rapport)}"
+    )
+    return rapport.code_sortie
+
+
+class _Progression:
+    """Barre de progression sur un terminal (faits, échecs, restants, temps restant) ; muette sinon."""
+
+    def __enter__(self) -> Callable[[Any], None] | None:
+        if not sys.stderr.isatty():
+            self._barre = None
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._barre = Progress(
+            TextColumn("[bold]Conventions"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("échecs : {task.fields[echecs]} · repris : {task.fields[repris]}"),
+            TextColumn("· reste"),
+            TimeRemainingColumn(),
+            transient=False,
+        )
+        self._barre.start()
+        self._tache = self._barre.add_task("lot", total=None, echecs=0, repris=0)
+        return self._avancer
+
+    def _avancer(self, avancement: Any) -> None:
+        assert self._barre is not None
+        self._barre.update(
+            self._tache,
+            total=avancement.total,
+            completed=avancement.faits + avancement.repris,
+            echecs=avancement.echecs,
+            repris=avancement.repris,
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._barre is not None:
+            self._barre.stop()
+
+
 def commande_catalogue(arguments: argparse.Namespace) -> int:
     from convgen.referentiel import charger_referentiel
 
@@ -187,6 +260,24 @@ def _analyseur() -> _Analyseur:
     generer.add_argument("--strict", action="store_true", help="refuse aussi les fichiers qui ont des alertes")
     generer.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
     generer.set_defaults(executer=commande_generer, version=None)
+
+    lot = commandes.add_parser(
+        "lot", help="produit les conventions de dossiers, fichiers et classeurs", formatter_class=_Formateur
+    )
+    lot.add_argument("sources", nargs="+", metavar="SOURCE", help="fichier YAML/JSON, classeur .xlsx ou dossier")
+    lot.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier des documents et des rapports")
+    lot.add_argument("--pdf", action="store_true", help="produit aussi les PDF/A (LibreOffice requis)")
+    lot.add_argument(
+        "--versions",
+        metavar="LISTE",
+        help="versions à produire : bipartite,tripartite (défaut : celle que décrivent les données)",
+    )
+    lot.add_argument("--reprendre", action="store_true", help="saute ce qui est déjà produit avec les mêmes données")
+    lot.add_argument("--projet", action="store_true", help="projets : mention PROJET, date de signature en blanc")
+    lot.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé")
+    lot.add_argument("--strict", action="store_true", help="refuse aussi les entrées qui ont des alertes")
+    lot.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    lot.set_defaults(executer=commande_lot)
 
     catalogue = commandes.add_parser("catalogue", help="liste les missions, objectifs et actions de l'annexe-type")
     catalogue.set_defaults(executer=commande_catalogue)

@@ -12,13 +12,14 @@ import tempfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from convgen.contexte import Version, construire_contexte
-from convgen.erreurs import Constat, ErreurConvgen, FichierExistant
+from convgen.erreurs import Constat, ErreurConvgen, ErreurSortie, FichierExistant
 from convgen.fichiers import chemin_dans, ecrire_atomique, nom_sain
 from convgen.modele import Convention
 from convgen.pdf import Convertisseur
-from convgen.regles import examiner
+from convgen.regles import Examen, examiner
 from convgen.rendu import Gabarit, charger_gabarit, rendre_docx
 
 
@@ -40,18 +41,31 @@ class Production:
     constats: list[Constat] = field(default_factory=list)
     fichiers: list[Path] = field(default_factory=list)
     message: str = ""
+    convention: Convention | None = None
 
 
-def nom_document(convention: Convention, version: Version | None = None, *, suffixe: str = ".docx") -> str:
-    """``convention_2009_auvergne.docx`` ; la version s'ajoute quand elle est imposée."""
+def nom_document(
+    convention: Convention, version: Version | None = None, *, avec_structure: bool = False, suffixe: str = ".docx"
+) -> str:
+    """``convention_2009_auvergne.docx`` ; la version s'ajoute quand elle est imposée.
+
+    Par lot, le nom porte aussi la structure (une région peut en compter deux, circulaire §1).
+    """
     morceaux = ["convention", str(convention.annee), nom_sain(convention.region)]
+    if avec_structure:
+        morceaux.append(nom_sain(convention.structure.sigle or convention.structure.nom)[:40])
     if version is not None:
         morceaux.append(version)
     return "_".join(morceaux) + suffixe
 
 
-def produire(
-    source: str | Path,
+def produire(source: str | Path, sortie: Path, **options: Any) -> Production:
+    """Examine un fichier et, s'il est accepté, écrit son .docx (et son PDF avec un convertisseur)."""
+    return produire_examen(examiner(source), sortie, **options)
+
+
+def produire_examen(
+    examen: Examen,
     sortie: Path,
     *,
     version: Version | None = None,
@@ -60,21 +74,28 @@ def produire(
     strict: bool = False,
     ecraser: bool = False,
     convertisseur: Convertisseur | None = None,
+    avec_structure: bool = False,
+    avec_pdf: bool = False,
+    pas_avant: float | None = None,
 ) -> Production:
-    """Examine un fichier et, s'il est accepté, écrit son .docx (et son PDF avec un convertisseur)."""
-    examen = examiner(source)
-    resultat = Production(str(source), version or "auto", Statut.REFUSE, examen.constats)
+    """Produit les documents d'une convention examinée.
+
+    ``avec_pdf`` : le PDF sera produit plus tard (par lot) ; sa place est contrôlée dès maintenant.
+    ``pas_avant`` (heure de début d'un lot) : un fichier écrit depuis ce moment vient d'une
+    autre entrée du même lot ; il n'est jamais remplacé, même avec ``ecraser``.
+    """
+    resultat = Production(examen.fichier, version or "auto", Statut.REFUSE, examen.constats)
     if examen.convention is None or not examen.accepte(strict=strict):
         return resultat
+    resultat.convention = examen.convention
     try:
         contexte = construire_contexte(examen.convention, version=version, projet=projet)
         modele = gabarit if isinstance(gabarit, Gabarit) else charger_gabarit(gabarit)
-        docx = chemin_dans(sortie, nom_document(examen.convention, version))
-        octets = rendre_docx(contexte, gabarit=modele)
+        docx = chemin_dans(sortie, nom_document(examen.convention, version, avec_structure=avec_structure))
         pdf = docx.with_suffix(".pdf")
-        if convertisseur is not None and not ecraser and pdf.exists():
-            raise FichierExistant(pdf)
-        resultat.fichiers.append(ecrire_atomique(docx, octets, ecraser=ecraser))
+        for cible in (docx, pdf) if convertisseur or avec_pdf else (docx,):
+            _verifier_cible(cible, ecraser=ecraser, pas_avant=pas_avant)
+        resultat.fichiers.append(ecrire_atomique(docx, rendre_docx(contexte, gabarit=modele), ecraser=ecraser))
         if convertisseur is not None:
             resultat.fichiers.append(_vers_pdf(docx, pdf, convertisseur, ecraser=ecraser))
     except ErreurConvgen as exc:
@@ -82,6 +103,18 @@ def produire(
         return resultat
     resultat.statut = Statut.PRODUIT
     return resultat
+
+
+def _verifier_cible(cible: Path, *, ecraser: bool, pas_avant: float | None) -> None:
+    if not cible.exists():
+        return
+    if not ecraser:
+        raise FichierExistant(cible)
+    if pas_avant is not None and cible.stat().st_mtime >= pas_avant:
+        raise ErreurSortie(
+            f"{cible} vient d'être produit par une autre entrée de ce lot (même année, région et structure) : "
+            "rien n'a été remplacé"
+        )
 
 
 def _vers_pdf(docx: Path, pdf: Path, convertisseur: Convertisseur, *, ecraser: bool) -> Path:

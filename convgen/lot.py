@@ -1,0 +1,364 @@
+"""Production par lot : toutes les conventions d'un pays en une commande.
+
+Les entrées (fichiers YAML ou JSON, dossiers, classeurs Excel) deviennent des tâches,
+une par entrée et par version demandée. Les .docx sont rendus par un
+``concurrent.futures.Executor`` (un groupe de processus à la taille de la machine par
+défaut ; tout autre exécuteur convient, celui de dask.distributed ou de Ray compris) :
+chaque processus compile le gabarit une fois. Les PDF sont ensuite convertis par
+paquets, par plusieurs LibreOffice en parallèle qui ont chacun leur profil ; un paquet
+qui échoue ou dépasse son délai est repris document par document avec un LibreOffice
+neuf.
+
+Rien ne s'arrête à la première erreur ; rien n'est perdu : chaque tâche terminée est
+consignée aussitôt dans un journal (``.convgen/journal.jsonl`` du dossier de sortie),
+ce qui permet à ``reprendre=True`` de sauter ce qui est déjà fait avec les mêmes données
+(même empreinte) après une interruption. Les documents sont écrits atomiquement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import queue
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from convgen.contexte import Version
+from convgen.erreurs import ErreurConvgen, ErreurPdf
+from convgen.pdf import Convertisseur
+from convgen.production import Statut
+from convgen.rapport import DOSSIER_ETAT, Journal, ecrire_rapports, empreinte_fichiers, ligne_rapport
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+TAILLE_PAQUET_PDF = 16
+"""Documents par appel de LibreOffice : assez pour amortir son démarrage, assez peu pour reprendre vite."""
+
+
+@dataclass(frozen=True)
+class Tache:
+    """Une entrée à produire dans une version ; assez petite pour voyager vers un autre processus."""
+
+    indice: int
+    source: str
+    version: Version | None
+    sortie: str
+    projet: bool
+    strict: bool
+    ecraser: bool
+    gabarit: str | None
+    debut: float
+    pdf: bool = False
+    convention: Any = None
+    """Convention déjà lue (ligne de classeur) ; sinon le processus lit ``source`` lui-même."""
+    empreinte_source: str = ""
+
+
+@dataclass
+class Avancement:
+    total: int
+    faits: int = 0
+    echecs: int = 0
+    repris: int = 0
+
+
+@dataclass
+class RapportLot:
+    """Bilan d'un lot : une ligne par entrée et par version, et les fichiers de rapport écrits."""
+
+    lignes: list[dict[str, Any]] = field(default_factory=list)
+    fichiers_rapport: list[Path] = field(default_factory=list)
+
+    def _nombre(self, *statuts: Statut) -> int:
+        return sum(1 for ligne in self.lignes if ligne["statut"] in statuts)
+
+    @property
+    def produits(self) -> int:
+        return self._nombre(Statut.PRODUIT)
+
+    @property
+    def repris(self) -> int:
+        return self._nombre(Statut.REPRIS)
+
+    @property
+    def echecs(self) -> int:
+        return self._nombre(Statut.REFUSE, Statut.ECHEC)
+
+    @property
+    def code_sortie(self) -> int:
+        """0 si toutes les entrées ont abouti, 1 sinon."""
+        return 1 if self.echecs else 0
+
+
+def lister_entrees(sources: Iterable[str | Path]) -> Iterator[tuple[str, Any, str]]:
+    """(source, convention déjà lue ou None, empreinte) pour chaque entrée, dans un ordre stable."""
+    from convgen.tableur import est_tableur, lire_tableur
+
+    for source in sources:
+        chemin = Path(source)
+        if chemin.is_dir():
+            fichiers = sorted(p for p in chemin.rglob("*") if p.suffix.lower() in EXTENSIONS or est_tableur(p))
+        else:
+            fichiers = [chemin]
+        for fichier in fichiers:
+            if est_tableur(fichier):
+                for examen in lire_tableur(fichier):
+                    contenu = examen.convention.model_dump_json() if examen.convention else examen.fichier
+                    yield examen.fichier, examen, hashlib.sha256(contenu.encode()).hexdigest()
+            else:
+                yield str(fichier), None, empreinte_fichiers([fichier])
+
+
+def _empreinte_tache(tache: Tache, empreinte_gabarit: str) -> str:
+    """Empreinte de tout ce qui détermine le document : données, version, projet, gabarit, convgen."""
+    from convgen import __name__ as paquet
+
+    morceaux = [paquet, _version_convgen(), tache.empreinte_source, str(tache.version), str(tache.projet)]
+    return hashlib.sha256("\x1f".join([*morceaux, empreinte_gabarit]).encode()).hexdigest()
+
+
+def _version_convgen() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("convgen")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def executeur_par_defaut() -> ProcessPoolExecutor:
+    """Un processus par cœur ; « forkserver » pour ne pas hériter des fils d'exécution du parent."""
+    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def generer_lot(
+    sources: Sequence[str | Path],
+    sortie: str | Path,
+    *,
+    pdf: bool = False,
+    versions: Sequence[Version | None] = (None,),
+    executor: Executor | None = None,
+    reprendre: bool = False,
+    ecraser: bool = False,
+    strict: bool = False,
+    projet: bool = False,
+    gabarit: str | Path | None = None,
+    progression: Callable[[Avancement], None] | None = None,
+) -> RapportLot:
+    """Produit les conventions de toutes les sources dans ``sortie`` ; rend le bilan.
+
+    ``executor`` : n'importe quel ``concurrent.futures.Executor`` (par défaut, un processus
+    par cœur). Les tâches et leurs résultats sont de petits objets sérialisables ; les
+    documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
+    être accessible.
+    """
+    from convgen.rendu import chemin_gabarit_par_defaut
+
+    dossier = Path(sortie)
+    dossier.mkdir(parents=True, exist_ok=True)
+    chemin_gabarit = Path(gabarit) if gabarit is not None else chemin_gabarit_par_defaut()
+    empreinte_gabarit = empreinte_fichiers([chemin_gabarit])
+    journal = Journal(dossier, reprendre=reprendre)
+    debut = time.time()
+    taches = [
+        Tache(
+            i,
+            source,
+            version,
+            str(dossier),
+            projet,
+            strict,
+            ecraser or reprendre,
+            None if gabarit is None else str(gabarit),
+            debut,
+            pdf,
+            convention,
+            empreinte,
+        )
+        for i, (version, (source, convention, empreinte)) in enumerate(
+            (v, e) for e in lister_entrees(sources) for v in versions
+        )
+    ]
+    avancement = Avancement(total=len(taches))
+    lignes: dict[int, dict[str, Any]] = {}
+    a_faire: list[Tache] = []
+    for tache in taches:
+        empreinte = _empreinte_tache(tache, empreinte_gabarit)
+        deja = journal.deja_fait(tache.source, tache.version, empreinte, pdf=pdf) if reprendre else None
+        if deja is not None:
+            lignes[tache.indice] = {**deja, "statut": Statut.REPRIS}
+            avancement.repris += 1
+        else:
+            a_faire.append(tache)
+    _signaler(progression, avancement)
+
+    propre = executor is None
+    executeur = executor or executeur_par_defaut()
+    try:
+        for ligne in _rendre_tous(executeur, a_faire, empreinte_gabarit):
+            _consigner(ligne, lignes, journal, avancement, progression, fin_de_tache=not (pdf and _a_docx(ligne)))
+    finally:
+        if propre:
+            executeur.shutdown(cancel_futures=True)
+    if pdf:
+        a_convertir = [
+            ligne
+            for ligne in lignes.values()
+            if ligne["statut"] == Statut.PRODUIT and _a_docx(ligne) and not ligne.get("pdf_fait")
+        ]
+        for ligne in convertir_lignes(a_convertir):
+            _consigner(ligne, lignes, journal, avancement, progression, fin_de_tache=True)
+    rapport = RapportLot([lignes[i] for i in sorted(lignes)])
+    rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
+    journal.fermer()
+    return rapport
+
+
+def _a_docx(ligne: dict[str, Any]) -> bool:
+    return any(f["chemin"].endswith(".docx") for f in ligne["fichiers"])
+
+
+def _signaler(progression: Callable[[Avancement], None] | None, avancement: Avancement) -> None:
+    if progression is not None:
+        progression(avancement)
+
+
+def _consigner(
+    ligne: dict[str, Any],
+    lignes: dict[int, dict[str, Any]],
+    journal: Journal,
+    avancement: Avancement,
+    progression: Callable[[Avancement], None] | None,
+    *,
+    fin_de_tache: bool,
+) -> None:
+    lignes[ligne["indice"]] = ligne
+    journal.ajouter(ligne)
+    if fin_de_tache:
+        avancement.faits += 1
+        if ligne["statut"] in (Statut.REFUSE, Statut.ECHEC):
+            avancement.echecs += 1
+        _signaler(progression, avancement)
+
+
+def _rendre_tous(executeur: Executor, taches: list[Tache], empreinte_gabarit: str) -> Iterator[dict[str, Any]]:
+    """Soumet les tâches par fenêtre bornée (la mémoire ne croît pas avec le lot) et rend les résultats."""
+    fenetre = 4 * (getattr(executeur, "_max_workers", None) or os.cpu_count() or 1)
+    en_cours: set[Future[dict[str, Any]]] = set()
+    restantes = iter(taches)
+    for tache in restantes:
+        en_cours.add(executeur.submit(traiter, tache, empreinte_gabarit))
+        if len(en_cours) >= fenetre:
+            termine = next(as_completed(en_cours))
+            en_cours.remove(termine)
+            yield _resultat(termine)
+    for termine in as_completed(en_cours):
+        yield _resultat(termine)
+
+
+def _resultat(futur: Future[dict[str, Any]]) -> dict[str, Any]:
+    resultat: dict[str, Any] = futur.result()
+    return resultat
+
+
+def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
+    """Produit le .docx d'une tâche (dans un processus de l'exécuteur) ; ne lève jamais pour une entrée fautive."""
+    from convgen.production import Production, produire_examen
+    from convgen.regles import examiner
+
+    empreinte = _empreinte_tache(tache, empreinte_gabarit)
+    try:
+        examen = tache.convention if tache.convention is not None else examiner(tache.source)
+        production = produire_examen(
+            examen,
+            Path(tache.sortie),
+            version=tache.version,
+            projet=tache.projet,
+            gabarit=tache.gabarit,
+            strict=tache.strict,
+            ecraser=tache.ecraser,
+            avec_structure=True,
+            avec_pdf=tache.pdf,
+            pas_avant=tache.debut,
+        )
+    except (ErreurConvgen, OSError) as exc:  # défense : une entrée ne doit jamais arrêter le lot
+        production = Production(tache.source, str(tache.version or "auto"), Statut.ECHEC, message=str(exc))
+    return ligne_rapport(tache.indice, production, empreinte)
+
+
+def convertir_lignes(lignes: list[dict[str, Any]], *, paquet: int = TAILLE_PAQUET_PDF) -> Iterator[dict[str, Any]]:
+    """Convertit en PDF les .docx des lignes, par paquets, avec un LibreOffice par cœur ; rend chaque ligne finie."""
+    paquets: queue.Queue[list[dict[str, Any]]] = queue.Queue()
+    for i in range(0, len(lignes), paquet):
+        paquets.put(lignes[i : i + paquet])
+    finies: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    nombre = max(1, min(os.cpu_count() or 1, paquets.qsize()))
+    with ThreadPoolExecutor(max_workers=nombre) as fils:
+        for _ in range(nombre):
+            fils.submit(_ouvrier_pdf, paquets, finies)
+        restants = nombre
+        while restants:
+            ligne = finies.get()
+            if ligne is None:
+                restants -= 1
+            else:
+                yield ligne
+
+
+def _ouvrier_pdf(paquets: queue.Queue[list[dict[str, Any]]], finies: queue.Queue[dict[str, Any] | None]) -> None:
+    """Un fil, un LibreOffice (son profil), des paquets jusqu'à épuisement ; remplacé s'il échoue."""
+    convertisseur: Convertisseur | None = None
+    try:
+        while True:
+            try:
+                lot = paquets.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                convertisseur = convertisseur or Convertisseur()
+                for ligne in _convertir_paquet(convertisseur, lot):
+                    finies.put(ligne)
+            except ErreurPdf as exc:
+                # Paquet en échec ou bloqué : un LibreOffice neuf reprend chaque document seul.
+                if convertisseur is not None:
+                    convertisseur.fermer()
+                convertisseur = None
+                for ligne in lot:
+                    finies.put(_convertir_seul(ligne, exc))
+    finally:
+        if convertisseur is not None:
+            convertisseur.fermer()
+        finies.put(None)
+
+
+def _docx(ligne: dict[str, Any]) -> Path:
+    return next(Path(f["chemin"]) for f in ligne["fichiers"] if f["chemin"].endswith(".docx"))
+
+
+def _convertir_paquet(convertisseur: Convertisseur, lot: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    documents = [_docx(ligne) for ligne in lot]
+    with tempfile.TemporaryDirectory(prefix="pdf-", dir=documents[0].parent / DOSSIER_ETAT) as dossier:
+        pdfs = convertisseur.convertir(documents, Path(dossier))
+        return [_placer_pdf(ligne, pdf, docx) for ligne, pdf, docx in zip(lot, pdfs, documents, strict=True)]
+
+
+def _placer_pdf(ligne: dict[str, Any], pdf: Path, docx: Path) -> dict[str, Any]:
+    cible = docx.with_suffix(".pdf")
+    pdf.replace(cible)  # même système de fichiers : mise en place atomique
+    fichiers = [*ligne["fichiers"], {"chemin": str(cible), "sha256": empreinte_fichiers([cible])}]
+    return {**ligne, "fichiers": fichiers, "pdf_fait": True}
+
+
+def _convertir_seul(ligne: dict[str, Any], erreur_paquet: ErreurPdf) -> dict[str, Any]:
+    try:
+        with Convertisseur() as convertisseur:
+            (resultat,) = _convertir_paquet(convertisseur, [ligne])
+            return resultat
+    except ErreurPdf as exc:
+        message = f"PDF non produit (le .docx est conservé) : {exc}"
+        return {**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False}

@@ -1,0 +1,157 @@
+"""Banc d'essai du traitement par lot (ce n'est pas un test : il mesure et imprime des rapports).
+
+Mesure côte à côte, dans la même exécution, sur le même gabarit et les mêmes données :
+
+1. .docx : conventions par seconde de ``generer_lot`` contre une boucle docxtpl simple
+   (charger le gabarit, rendre le contexte de ``construire_contexte``, enregistrer, pour
+   chaque convention) — cible : au moins 10 fois ;
+2. PDF : ``generer_lot(..., pdf=True)`` contre un appel ``soffice --convert-to pdf`` par
+   document — cible : au moins 4 fois ;
+3. mémoire de pointe pour 50 et 1000 conventions (processus principal et processus
+   de rendu) — cible : elle ne croît pas avec le nombre de conventions.
+
+Usage : ``python tests/perf/banc_lot.py [--docx 200] [--pdf 24] [--memoire 50,1000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(RACINE))
+
+REGIONS = [
+    "Alsace", "Aquitaine", "Auvergne", "Basse-Normandie", "Bourgogne", "Bretagne", "Centre",
+    "Champagne-Ardenne", "Corse", "Franche-Comté", "Haute-Normandie", "Île-de-France",
+    "Languedoc-Roussillon", "Limousin", "Lorraine", "Midi-Pyrénées", "Nord-Pas-de-Calais",
+    "Pays de la Loire", "Picardie", "Poitou-Charentes", "Provence-Alpes-Côte d'Azur", "Rhône-Alpes",
+    "Guadeloupe", "Martinique", "Guyane", "La Réunion",
+]  # fmt: skip
+
+
+def preparer_donnees(dossier: Path, nombre: int) -> list[Path]:
+    """``nombre`` conventions valides, variantes des exemples (régions, structures, années)."""
+    from convgen.chargement import lire
+
+    modeles = [lire(RACINE / "donnees_exemple" / n)[0] for n in
+               ("auvergne_2009_tripartite.yaml", "bretagne_2009_bipartite.yaml")]  # fmt: skip
+    dossier.mkdir(parents=True, exist_ok=True)
+    chemins = []
+    for i in range(nombre):
+        donnees = copy.deepcopy(modeles[i % 2])
+        donnees["region"] = REGIONS[i % len(REGIONS)]
+        donnees["structure"]["sigle"] = f"ARML {i:04d}"
+        donnees["numero"] = f"BANC-{i:04d}"
+        chemin = dossier / f"convention_{i:04d}.json"
+        chemin.write_text(json.dumps(donnees, default=str, ensure_ascii=False), encoding="utf-8")
+        chemins.append(chemin)
+    return chemins
+
+
+def boucle_docxtpl(chemins: list[Path], sortie: Path) -> float:
+    """La référence : docxtpl tel qu'on l'emploie d'habitude, un rendu complet par convention."""
+    from docxtpl import DocxTemplate
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    import convgen
+    from convgen.rendu import chemin_gabarit_par_defaut
+
+    gabarit = chemin_gabarit_par_defaut()
+    sortie.mkdir(parents=True, exist_ok=True)
+    debut = time.perf_counter()
+    for chemin in chemins:
+        contexte = convgen.construire_contexte(convgen.charger(chemin))
+        modele = DocxTemplate(gabarit)
+        modele.render(contexte, jinja_env=SandboxedEnvironment(undefined=StrictUndefined), autoescape=True)
+        modele.save(sortie / f"{chemin.stem}.docx")
+    return time.perf_counter() - debut
+
+
+def lot(chemins: list[Path], sortie: Path, *, pdf: bool = False) -> float:
+    from convgen.lot import generer_lot
+
+    debut = time.perf_counter()
+    rapport = generer_lot([str(c) for c in chemins], sortie, pdf=pdf)
+    duree = time.perf_counter() - debut
+    assert rapport.echecs == 0, [ligne["message"] for ligne in rapport.lignes if ligne["message"]]
+    return duree
+
+
+def soffice_par_document(documents: list[Path], sortie: Path) -> float:
+    """La référence PDF : un appel de LibreOffice par document (profil dédié, réutilisé)."""
+    from convgen.pdf import trouver_soffice
+
+    soffice = trouver_soffice()
+    profil = Path(tempfile.mkdtemp(prefix="banc-lo-"))
+    debut = time.perf_counter()
+    for document in documents:
+        subprocess.run(
+            [soffice, f"-env:UserInstallation={profil.as_uri()}", "--headless", "--convert-to", "pdf",
+             "--outdir", str(sortie), str(document)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    duree = time.perf_counter() - debut
+    shutil.rmtree(profil, ignore_errors=True)
+    return duree
+
+
+def memoire(nombre: int) -> dict[str, float]:
+    """Mémoire de pointe (Mio) d'un lot de ``nombre`` conventions, mesurée dans un processus neuf."""
+    code = (
+        "import json, resource, sys, tempfile; from pathlib import Path; "
+        f"sys.path.insert(0, {str(RACINE)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+        "import banc_lot; d = Path(tempfile.mkdtemp()); "
+        f"c = banc_lot.preparer_donnees(d / 'e', {nombre}); banc_lot.lot(c, d / 's'); "
+        "print(json.dumps({'principal': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "
+        "'rendu': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
+    )
+    sortie = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    resultat: dict[str, float] = json.loads(sortie.stdout.strip().splitlines()[-1])
+    return resultat
+
+
+def main() -> int:
+    analyseur = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    analyseur.add_argument("--docx", type=int, default=200, help="conventions du banc .docx")
+    analyseur.add_argument("--pdf", type=int, default=24, help="conventions du banc PDF (0 : sauté)")
+    analyseur.add_argument("--memoire", default="50,1000", help="tailles de lot pour la mémoire")
+    arguments = analyseur.parse_args()
+    print(f"Machine : {os.cpu_count()} cœurs ; Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="banc-") as temporaire:
+        dossier = Path(temporaire)
+        chemins = preparer_donnees(dossier / "entrees", arguments.docx)
+        simple = boucle_docxtpl(chemins, dossier / "docxtpl")
+        rapide = lot(chemins, dossier / "lot")
+        print(f"docx : boucle docxtpl {arguments.docx / simple:7.1f} conv./s ; generer_lot "
+              f"{arguments.docx / rapide:7.1f} conv./s ; rapport {simple / rapide:5.1f} (cible ≥ 10)")  # fmt: skip
+        if arguments.pdf:
+            echantillon = chemins[: arguments.pdf]
+            documents = sorted((dossier / "docxtpl").glob("*.docx"))[: arguments.pdf]
+            reference = soffice_par_document(documents, dossier / "pdf_simple")
+            par_lot = lot(echantillon, dossier / "lot_pdf", pdf=True)
+            print(f"pdf  : soffice par document {arguments.pdf / reference:5.2f} conv./s ; "
+                  f"generer_lot(pdf=True) {arguments.pdf / par_lot:5.2f} conv./s ; "
+                  f"rapport {reference / par_lot:5.1f} (cible ≥ 4)")  # fmt: skip
+    tailles = [int(n) for n in arguments.memoire.split(",") if n]
+    mesures = {n: memoire(n) for n in tailles}
+    for n, m in mesures.items():
+        print(f"mémoire : {n:5d} conventions : principal {m['principal']:6.1f} Mio ; rendu {m['rendu']:6.1f} Mio")
+    if len(tailles) >= 2:
+        petit, grand = mesures[tailles[0]], mesures[tailles[-1]]
+        print(f"mémoire : rapport {tailles[-1]}/{tailles[0]} : principal {grand['principal'] / petit['principal']:4.2f}"
+              f" ; rendu {grand['rendu'] / petit['rendu']:4.2f} (cible ≈ 1)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
