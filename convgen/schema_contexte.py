@@ -9,9 +9,8 @@ booléens ou des listes : le gabarit n'a rien à calculer.
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 from pydantic import ConfigDict, with_config
+from typing_extensions import TypedDict  # pydantic en a besoin pour le schéma JSON avant Python 3.12
 
 _DOCUMENTE = ConfigDict(use_attribute_docstrings=True)
 
