@@ -25,6 +25,8 @@ TAILLE_MAX = 2 * 1024 * 1024
 """Un fichier de convention fait quelques dizaines de kilo-octets ; au-delà de 2 Mio, c'est une erreur."""
 ALIAS_MAX = 200
 """Borne les alias YAML (« &a … *a ») : une « bombe » d'alias ferait exploser la mémoire."""
+VALEURS_MAX = 100_000
+"""Borne les valeurs une fois les alias développés : 9 alias sur 9 niveaux en font déjà 387 millions."""
 
 
 class _ChargeurYaml(yaml.SafeLoader):
@@ -49,20 +51,33 @@ def _decimal_yaml(chargeur: yaml.SafeLoader, noeud: yaml.Node) -> Any:
         return chargeur.construct_yaml_float(noeud)  # type: ignore[arg-type]
 
 
+def _date_yaml(chargeur: yaml.SafeLoader, noeud: yaml.Node) -> Any:
+    try:
+        return chargeur.construct_yaml_timestamp(noeud)  # type: ignore[arg-type]
+    except ValueError:  # 2009-02-30 : laissée en texte, le modèle la refuse en nommant le champ
+        return chargeur.construct_scalar(noeud)  # type: ignore[arg-type]
+
+
 _ChargeurYaml.add_constructor("tag:yaml.org,2002:float", _decimal_yaml)
+_ChargeurYaml.add_constructor("tag:yaml.org,2002:timestamp", _date_yaml)
 
 
-def chemin_lisible(loc: tuple[int | str, ...]) -> str:
+def chemin_lisible(loc: tuple[int | str, ...], *, etiquettes: bool = True) -> str:
     """``("actions", 2, "annexe", "cout")`` → ``"actions[2].cout"``.
+
+    Avec ``etiquettes`` (chemin venu de pydantic), l'étiquette de l'union qui suit
+    l'indice d'une action est omise ; une clé qui porte le même nom est gardée.
 
     >>> chemin_lisible(("actions", 2, "locale", "financements", 0, "montant"))
     'actions[2].financements[0].montant'
+    >>> chemin_lisible(("actions", 4, "locale", "locale"))
+    'actions[4].locale'
     """
     texte = ""
-    for morceau in loc:
+    for i, morceau in enumerate(loc):
         if isinstance(morceau, int):
             texte += f"[{morceau}]"
-        elif morceau not in ETIQUETTES_ACTION:
+        elif not (etiquettes and i == 2 and loc[0] == "actions" and morceau in ETIQUETTES_ACTION):
             texte += f".{morceau}" if texte else str(morceau)
     return texte
 
@@ -74,7 +89,7 @@ def lire(chemin: str | Path) -> tuple[dict[str, Any], dict[str, int]]:
         taille = chemin.stat().st_size
         if taille > TAILLE_MAX:
             raise FichierIllisible(
-                f"fichier trop gros ({taille // 1024} Kio ; au plus {TAILLE_MAX // 1024} Kio)", fichier=chemin
+                f"fichier trop gros ({-(-taille // 1024)} Kio ; au plus {TAILLE_MAX // 1024} Kio)", fichier=chemin
             )
         texte = chemin.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -83,7 +98,7 @@ def lire(chemin: str | Path) -> tuple[dict[str, Any], dict[str, int]]:
         raise FichierIllisible("c'est un dossier, pas un fichier", fichier=chemin) from None
     except UnicodeDecodeError as exc:
         raise FichierIllisible(
-            f"le fichier n'est pas en UTF-8 (octet illisible en position {exc.start})", fichier=chemin
+            f"le fichier n'est pas en UTF-8 (octet illisible en position {exc.start + 1})", fichier=chemin
         ) from None
     except OSError as exc:
         raise FichierIllisible(f"lecture impossible ({exc.strerror})", fichier=chemin) from None
@@ -97,6 +112,8 @@ def _lire_json(texte: str, chemin: Path) -> dict[str, Any]:
         donnees = json.loads(texte, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise FichierIllisible(f"JSON mal formé : {exc.msg}", fichier=chemin, ligne=exc.lineno) from None
+    except RecursionError:
+        raise FichierIllisible("JSON refusé : imbrication trop profonde", fichier=chemin) from None
     return _verifier_racine(donnees, chemin)
 
 
@@ -105,6 +122,9 @@ def _lire_yaml(texte: str, chemin: Path) -> tuple[dict[str, Any], dict[str, int]
         chargeur = _ChargeurYaml(texte)
         try:
             noeud = chargeur.get_single_node()
+            lignes: dict[str, int] = {}
+            if noeud is not None:
+                _relever_lignes(noeud, (), lignes)
             donnees = chargeur.construct_document(noeud) if noeud is not None else None
         finally:
             chargeur.dispose()
@@ -113,19 +133,20 @@ def _lire_yaml(texte: str, chemin: Path) -> tuple[dict[str, Any], dict[str, int]
         raise FichierIllisible(f"YAML mal formé : {exc.problem}", fichier=chemin, ligne=ligne) from None
     except yaml.YAMLError as exc:
         raise FichierIllisible(f"YAML refusé : {exc}", fichier=chemin) from None
-    lignes: dict[str, int] = {}
-    if noeud is not None:
-        _relever_lignes(noeud, (), lignes)
+    except RecursionError:
+        raise FichierIllisible("YAML refusé : imbrication trop profonde", fichier=chemin) from None
     return _verifier_racine(donnees, chemin), lignes
 
 
 def _relever_lignes(noeud: yaml.Node, loc: tuple[int | str, ...], lignes: dict[str, int]) -> None:
     """Associe à chaque chemin de champ la ligne du fichier YAML où il figure."""
-    lignes.setdefault(chemin_lisible(loc), noeud.start_mark.line + 1)
+    if len(lignes) > VALEURS_MAX:
+        raise yaml.YAMLError(f"plus de {VALEURS_MAX} valeurs une fois les alias développés : fichier refusé")
+    lignes.setdefault(chemin_lisible(loc, etiquettes=False), noeud.start_mark.line + 1)
     if isinstance(noeud, yaml.MappingNode):
         for cle, valeur in noeud.value:
             sous_loc = (*loc, str(cle.value))
-            lignes[chemin_lisible(sous_loc)] = cle.start_mark.line + 1
+            lignes[chemin_lisible(sous_loc, etiquettes=False)] = cle.start_mark.line + 1
             _relever_lignes(valeur, sous_loc, lignes)
     elif isinstance(noeud, yaml.SequenceNode):
         for indice, element in enumerate(noeud.value):
@@ -175,6 +196,7 @@ _CODES = {
     "montant_invalide": "montant-invalide",
     "decimal_parsing": "montant-invalide",
     "decimal_type": "montant-invalide",
+    "finite_number": "montant-invalide",
 }
 
 _MESSAGES = {
@@ -205,7 +227,8 @@ def _message(erreur: ErrorDetails) -> str:
     if type_ == "extra_forbidden":
         return f"champ inconnu « {erreur['loc'][-1]} » (vérifiez l'orthographe de la clé)"
     if type_ == "literal_error":
-        return f"valeur « {erreur['input']} » non prévue ; valeurs possibles : {ctx.get('expected', '')}"
+        possibles = str(ctx.get("expected", "")).replace(" or ", " ou ")
+        return f"valeur « {erreur['input']} » non prévue ; valeurs possibles : {possibles}"
     if type_ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         signe = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}
         borne = next(iter(ctx.values()))
@@ -216,7 +239,7 @@ def _message(erreur: ErrorDetails) -> str:
         return f"il en faut au plus {ctx.get('max_length')}"
     if type_ == "string_pattern_mismatch":
         return f"« {erreur['input']} » n'a pas la forme attendue (un code postal a cinq chiffres)"
-    if type_ == "union_tag_invalid":
+    if type_ in ("union_tag_invalid", "union_tag_not_found"):
         return "une action doit avoir soit « numero » (annexe-type), soit « objectif » (action locale)"
     if type_.endswith(("_invalide", "_inconnue", "_vide")):
         return erreur["msg"]  # nos propres messages, déjà en français

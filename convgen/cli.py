@@ -76,14 +76,14 @@ def _afficher_examen(examen: Examen, *, strict: bool) -> None:
 
 
 def commande_valider(arguments: argparse.Namespace) -> int:
-    from convgen.regles import examiner
+    from convgen.production import examiner_source
 
     code = 0
     for fichier in arguments.fichiers:
-        examen = examiner(fichier)
-        _afficher_examen(examen, strict=arguments.strict)
-        if not examen.accepte(strict=arguments.strict):
-            code = 1
+        for examen in examiner_source(fichier):
+            _afficher_examen(examen, strict=arguments.strict)
+            if not examen.accepte(strict=arguments.strict):
+                code = 1
     return code
 
 
@@ -100,7 +100,7 @@ def commande_generer(arguments: argparse.Namespace) -> int:
     code = 0
     try:
         for fichier in arguments.fichiers:
-            production = produire(
+            productions = produire(
                 fichier,
                 sortie,
                 version=arguments.version,
@@ -110,13 +110,14 @@ def commande_generer(arguments: argparse.Namespace) -> int:
                 ecraser=arguments.ecraser,
                 convertisseur=convertisseur,
             )
-            _afficher_constats(fichier, production.constats)
-            if production.statut is Statut.PRODUIT:
-                for chemin in production.fichiers:
-                    print(f"  écrit : {chemin}")
-            else:
-                code = 1
-                print(f"  rien n'a été écrit : {production.message or 'données refusées'}", file=sys.stderr)
+            for production in productions:
+                _afficher_constats(production.source, production.constats)
+                if production.statut is Statut.PRODUIT:
+                    for chemin in production.fichiers:
+                        print(f"  écrit : {chemin}")
+                else:
+                    code = 1
+                    print(f"  rien n'a été écrit : {production.message or 'données refusées'}", file=sys.stderr)
     finally:
         if convertisseur is not None:
             convertisseur.fermer()
@@ -194,6 +195,25 @@ class _Progression:
     def __exit__(self, *exc: object) -> None:
         if self._barre is not None:
             self._barre.stop()
+
+
+def commande_modele_tableur(arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from convgen.tableur import ecrire_modele_tableur
+
+    print(f"écrit : {ecrire_modele_tableur(Path(arguments.fichier), ecraser=arguments.ecraser)}")
+    return 0
+
+
+def commande_schema(arguments: argparse.Namespace) -> int:
+    import json
+
+    from convgen.schemas import schema_contexte, schema_donnees
+
+    schema = schema_contexte() if arguments.quoi == "contexte" else schema_donnees()
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    return 0
 
 
 def commande_catalogue(arguments: argparse.Namespace) -> int:
@@ -278,6 +298,15 @@ def _analyseur() -> _Analyseur:
     lot.add_argument("--strict", action="store_true", help="refuse aussi les entrées qui ont des alertes")
     lot.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
     lot.set_defaults(executer=commande_lot)
+
+    modele = commandes.add_parser("modele-tableur", help="écrit un classeur Excel vide à remplir")
+    modele.add_argument("fichier", metavar="FICHIER.xlsx", help="classeur à créer")
+    modele.add_argument("--ecraser", action="store_true", help="remplace le fichier s'il existe")
+    modele.set_defaults(executer=commande_modele_tableur)
+
+    schema = commandes.add_parser("schema", help="affiche un schéma JSON (données d'entrée ou contexte du gabarit)")
+    schema.add_argument("quoi", choices=["donnees", "contexte"], help="donnees : l'entrée ; contexte : le gabarit")
+    schema.set_defaults(executer=commande_schema)
 
     catalogue = commandes.add_parser("catalogue", help="liste les missions, objectifs et actions de l'annexe-type")
     catalogue.set_defaults(executer=commande_catalogue)

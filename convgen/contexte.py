@@ -87,7 +87,7 @@ def _convention(c: Convention, tripartite: bool, projet: bool) -> CtxConvention:
         "projet": projet,
         "mention_projet": "PROJET" if projet else "",
         "entete": f"Convention n°\xa0{c.numero}" if c.numero else f"{titre} — {c.region}",
-        "referentiel": c.ref.source,
+        "referentiel": c.ref.source.replace("n° ", "n°\xa0"),
     }
 
 
@@ -129,7 +129,8 @@ def _region(c: Convention) -> CtxRegion | None:
     )
     if deliberation is not None:
         texte_delib = (
-            f"délibération n°\xa0{deliberation.numero} de la commission permanente du {date_longue(deliberation.date)}"
+            f"délibération n°\xa0{deliberation.numero} de la commission permanente du conseil régional "
+            f"{de_region(c.region)} du {date_longue(deliberation.date)}"
         )
         partie += f", dûment {habilite(president.civilite)} par {texte_delib}"
     return {
@@ -204,7 +205,9 @@ def _montants(c: Convention) -> CtxMontants:
 
 def _signature(c: Convention, nombre_parties: int, projet: bool) -> CtxSignature:
     date = BLANC if projet or c.signature.date is None else date_longue(c.signature.date)
-    nombre = nombre_en_lettres(c.signature.exemplaires or nombre_parties)
+    # Un original par partie ; le nombre saisi ne vaut que pour la version que décrivent les données.
+    naturel = nombre_parties == (3 if c.tripartite else 2)
+    nombre = nombre_en_lettres((c.signature.exemplaires if naturel else None) or nombre_parties)
     return {
         "lieu": c.signature.lieu,
         "date": date,
@@ -290,11 +293,15 @@ def _annexe(c: Convention) -> CtxAnnexe:
     }
 
 
-def _versements(c: Convention) -> list[CtxVersement]:
-    return [
+def _versements(c: Convention, projet: bool) -> list[CtxVersement]:
+    lignes: list[CtxVersement] = [
         {"date": date_longue(v.date), "montant": euros(v.montant), "libelle": v.libelle or ""}
         for v in c.versements_prevus
     ]
+    # L'avance par défaut tombe à la signature : un projet n'en a pas encore la date.
+    if c.versements is None and (projet or c.signature.date is None):
+        lignes[0]["date"] = "à la signature"
+    return lignes
 
 
 def construire_contexte(convention: Convention, *, version: Version | None = None, projet: bool = False) -> Contexte:
@@ -318,7 +325,7 @@ def construire_contexte(convention: Convention, *, version: Version | None = Non
         "region": region,
         "structure": structure,
         "montants": _montants(convention),
-        "versements": _versements(convention),
+        "versements": _versements(convention, projet),
         "versements_par_defaut": convention.versements is None,
         "signature": _signature(convention, len(signataires), projet),
         "signataires": signataires,

@@ -59,6 +59,7 @@ def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Pa
     except OSError as exc:
         raise ErreurSortie(f"{chemin} : écriture impossible ({exc.strerror})") from None
     try:
+        Path(temporaire).chmod(0o666 & ~_umask())  # mkstemp crée en 0600 : on rend les droits habituels
         with os.fdopen(descripteur, "wb") as fichier:
             fichier.write(octets)
             fichier.flush()
@@ -69,6 +70,12 @@ def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Pa
             Path(temporaire).unlink()
         raise
     return chemin
+
+
+def _umask() -> int:
+    masque = os.umask(0o022)
+    os.umask(masque)
+    return masque
 
 
 def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:

@@ -110,7 +110,12 @@ def arrondir(montant: Decimal) -> Decimal:
     """Arrondit au centime, demi-centime au-dessus (règle comptable, non bancaire)."""
     if not montant.is_finite():
         raise PydanticCustomError("montant_invalide", "un montant doit être un nombre fini")
-    return montant.quantize(CENTIME, rounding=ROUND_HALF_UP)
+    try:
+        return montant.quantize(CENTIME, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # plus de chiffres que la précision décimale (28) : 1e26 € et au-delà
+        raise PydanticCustomError(
+            "montant_invalide", "montant démesuré ({montant} €)", {"montant": str(montant)}
+        ) from None
 
 
 Montant = Annotated[Decimal, BeforeValidator(_vers_decimal), AfterValidator(arrondir)]
@@ -245,8 +250,10 @@ class ActionLocale(_ActionCommune):
     comment: Annotated[list[Texte], Field(min_length=1)]
 
 
-def _genre_action(donnees: Any) -> str:
+def _genre_action(donnees: Any) -> str | None:
     if isinstance(donnees, dict):
+        if "numero" in donnees and "objectif" in donnees:
+            return None  # ni annexe ni locale : erreur « union_tag_not_found », traduite au chargement
         return "annexe" if "numero" in donnees else "locale"
     return "annexe" if isinstance(donnees, ActionAnnexe) else "locale"
 

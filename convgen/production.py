@@ -15,12 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from convgen.contexte import Version, construire_contexte
-from convgen.erreurs import Constat, ErreurConvgen, ErreurSortie, FichierExistant
+from convgen.erreurs import (
+    Constat,
+    DonneesInvalides,
+    ErreurConvgen,
+    ErreurSortie,
+    FichierExistant,
+    FichierIllisible,
+    Gravite,
+)
 from convgen.fichiers import chemin_dans, ecrire_atomique, nom_sain
 from convgen.modele import Convention
 from convgen.pdf import Convertisseur
 from convgen.regles import Examen, examiner
 from convgen.rendu import Gabarit, charger_gabarit, rendre_docx
+from convgen.tableur import est_tableur, lire_tableur
 
 
 class Statut(StrEnum):
@@ -59,9 +68,21 @@ def nom_document(
     return "_".join(morceaux) + suffixe
 
 
-def produire(source: str | Path, sortie: Path, **options: Any) -> Production:
-    """Examine un fichier et, s'il est accepté, écrit son .docx (et son PDF avec un convertisseur)."""
-    return produire_examen(examiner(source), sortie, **options)
+def examiner_source(chemin: str | Path) -> list[Examen]:
+    """Un fichier YAML ou JSON donne un examen ; un classeur Excel, un par convention."""
+    if not est_tableur(Path(chemin)):
+        return [examiner(chemin)]
+    try:
+        return lire_tableur(Path(chemin))
+    except FichierIllisible as exc:
+        return [
+            Examen(str(chemin), None, [Constat("fichier-illisible", Gravite.ERREUR, exc.motif, fichier=str(chemin))])
+        ]
+
+
+def produire(source: str | Path, sortie: Path, **options: Any) -> list[Production]:
+    """Examine un fichier (ou chaque convention d'un classeur) et écrit les documents de ceux qui sont acceptés."""
+    return [produire_examen(examen, sortie, **options) for examen in examiner_source(source)]
 
 
 def produire_examen(
@@ -98,6 +119,10 @@ def produire_examen(
         resultat.fichiers.append(ecrire_atomique(docx, rendre_docx(contexte, gabarit=modele), ecraser=ecraser))
         if convertisseur is not None:
             resultat.fichiers.append(_vers_pdf(docx, pdf, convertisseur, ecraser=ecraser))
+    except DonneesInvalides as exc:  # version tripartite sans données de la Région
+        resultat.constats = [*resultat.constats, *exc.constats]
+        resultat.message = "; ".join(c.message for c in exc.constats)
+        return resultat
     except ErreurConvgen as exc:
         resultat.statut, resultat.message = Statut.ECHEC, str(exc)
         return resultat

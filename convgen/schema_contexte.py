@@ -70,7 +70,8 @@ class CtxRegion(TypedDict):
     president_titre: str
     """« le président du conseil régional d'Auvergne » (accordé)."""
     deliberation: str
-    """« délibération n° CP-09-0123 de la commission permanente du 16 février 2009 », ou chaîne vide."""
+    """« délibération n° CP-09-0123 de la commission permanente du conseil régional d'Auvergne du 16 février 2009 »,
+    ou chaîne vide."""
     signature_pour: str
     """« Pour la Région Auvergne, »."""
     signature_qualite: str
@@ -138,7 +139,7 @@ class CtxMontants(TypedDict):
 @with_config(_DOCUMENTE)
 class CtxVersement(TypedDict):
     date: str
-    """« 1er avril 2009 »."""
+    """« 1er avril 2009 » ; « à la signature » pour l'avance par défaut d'un projet."""
     montant: str
     """« 45 000,50 € »."""
     libelle: str
