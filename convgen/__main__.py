@@ -4,4 +4,5 @@ import sys
 
 from convgen.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # les processus de rendu d'un lot réimportent ce module
+    sys.exit(main())

@@ -19,8 +19,9 @@ gabarit)::
     ├── ErreurPdf                     conversion en PDF
     │   ├── LibreOfficeAbsent         soffice introuvable : dit comment l'installer
     │   └── ConversionEchouee         échec, délai dépassé ou PDF vide
-    └── ErreurSortie                  écriture des documents
-        └── FichierExistant           refus d'écraser sans autorisation explicite
+    ├── ErreurSortie                  écriture des documents
+    │   └── FichierExistant           refus d'écraser sans autorisation explicite
+    └── ErreurLot                     un lot n'a pas pu aller au bout (processus de rendu perdu)
 
 Les exceptions sont destinées à l'utilisateur : leur ``str()`` est un message
 français complet, que la ligne de commande affiche sans trace d'appel.
@@ -185,3 +186,7 @@ class FichierExistant(ErreurSortie):
     def __init__(self, chemin: str | Path) -> None:
         self.chemin = str(chemin)
         super().__init__(f"{self.chemin} existe déjà : rien n'a été écrit (utilisez --ecraser pour le remplacer)")
+
+
+class ErreurLot(ErreurConvgen):
+    """Le lot s'est interrompu pour une cause extérieure aux données ; ``--reprendre`` le termine."""

@@ -22,15 +22,16 @@ import multiprocessing
 import os
 import queue
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from convgen.contexte import Version
-from convgen.erreurs import ErreurConvgen, ErreurPdf
+from convgen.erreurs import ErreurConvgen, ErreurLot, ErreurPdf
 from convgen.pdf import Convertisseur
 from convgen.production import Statut
 from convgen.rapport import DOSSIER_ETAT, Journal, ecrire_rapports, empreinte_fichiers, ligne_rapport
@@ -132,8 +133,18 @@ def _version_convgen() -> str:
 
 
 def executeur_par_defaut() -> ProcessPoolExecutor:
-    """Un processus par cœur ; « forkserver » pour ne pas hériter des fils d'exécution du parent."""
-    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("forkserver"))
+    """Un processus par cœur.
+
+    Sans autre fil d'exécution dans le processus, les processus de rendu naissent par
+    « fork » : instantanés, ils héritent du gabarit déjà compilé. Sinon (service web,
+    interface…), « forkserver », sûr en présence de fils : un serveur qui a importé
+    convgen une fois engendre chaque processus.
+    """
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"))
+    contexte = multiprocessing.get_context("forkserver")
+    contexte.set_forkserver_preload(["convgen.lot", "convgen.rendu", "convgen.contexte"])
+    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=contexte)
 
 
 def generer_lot(
@@ -157,7 +168,7 @@ def generer_lot(
     documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
     être accessible.
     """
-    from convgen.rendu import chemin_gabarit_par_defaut
+    from convgen.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
     dossier = Path(sortie)
     dossier.mkdir(parents=True, exist_ok=True)
@@ -198,6 +209,8 @@ def generer_lot(
     _signaler(progression, avancement)
 
     propre = executor is None
+    if a_faire and gabarit is None:
+        charger_gabarit()  # compilé ici, hérité tout prêt par les processus nés par « fork »
     executeur = executor or executeur_par_defaut()
     try:
         for ligne in _rendre_tous(executeur, a_faire, empreinte_gabarit):
@@ -262,7 +275,13 @@ def _rendre_tous(executeur: Executor, taches: list[Tache], empreinte_gabarit: st
 
 
 def _resultat(futur: Future[dict[str, Any]]) -> dict[str, Any]:
-    resultat: dict[str, Any] = futur.result()
+    try:
+        resultat: dict[str, Any] = futur.result()
+    except BrokenExecutor as exc:
+        raise ErreurLot(
+            "un processus de rendu s'est arrêté brutalement (mémoire épuisée, processus tué, ou script "
+            "lanceur sans « if __name__ == '__main__': ») ; relancez avec --reprendre pour terminer le lot"
+        ) from exc
     return resultat
 
 

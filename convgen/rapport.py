@@ -1,7 +1,7 @@
 """Journal et rapports d'un lot : ``rapport.json``, ``rapport.csv``, ``synthese.csv`` et ``synthese.xlsx``.
 
-Le journal (``.convgen/journal.jsonl``) reçoit une ligne dès qu'une tâche est finie,
-écrite et forcée sur le disque : c'est lui qui permet de reprendre un lot interrompu.
+Le journal (``.convgen/journal.jsonl``) reçoit une ligne dès qu'une tâche est finie :
+c'est lui qui permet de reprendre un lot interrompu.
 Les rapports sont écrits à la fin, atomiquement. Les fichiers CSV suivent l'usage des
 tableurs français : séparateur « ; », virgule décimale, UTF-8 avec BOM.
 
@@ -131,11 +131,15 @@ class Journal:
         return ligne
 
     def ajouter(self, ligne: dict[str, Any]) -> None:
+        # Vidé à chaque ligne : une interruption du processus (Ctrl-C, arrêt brutal) ne perd rien.
+        # Forcé sur le disque à la fermeture seulement : une coupure de courant peut faire refaire
+        # les dernières tâches, jamais en faire croire une finie.
         self._fichier.write(json.dumps(ligne, ensure_ascii=False) + "\n")
         self._fichier.flush()
-        os.fsync(self._fichier.fileno())
 
     def fermer(self) -> None:
+        self._fichier.flush()
+        os.fsync(self._fichier.fileno())
         self._fichier.close()
 
 

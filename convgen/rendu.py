@@ -79,11 +79,24 @@ def preparer_xml(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", _OUTIL.patch_xml(xml))
 
 
+_PARAGRAPHE = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_CONTROLES_TEXTE = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
+
+
 def _finir_xml(xml: str) -> str:
     """Après Jinja : retire les repères, change ``\\n`` et ``\\t`` des données en sauts de ligne et tabulations."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    return str(_OUTIL.resolve_listing(xml))
+    if not _CONTROLES_TEXTE.search(xml):
+        return xml  # cas courant : rien à convertir, on évite de réécrire chaque paragraphe
+    return _PARAGRAPHE.sub(_resoudre_paragraphe, xml)
+
+
+def _resoudre_paragraphe(trouve: re.Match[str]) -> str:
+    paragraphe = trouve.group(0)
+    if not _CONTROLES_TEXTE.search(paragraphe):
+        return paragraphe
+    return str(_OUTIL.resolve_listing(paragraphe))
 
 
 class Gabarit:
@@ -175,13 +188,14 @@ def _lire_archive(octets: bytes, nom: str) -> dict[str, bytes]:
 
 def _ecrire_archive(entrees: Mapping[str, bytes], remplacees: Mapping[str, bytes]) -> bytes:
     tampon = io.BytesIO()
-    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    # Niveau 1 : trois fois plus rapide que le niveau par défaut, pour quelques kilo-octets de plus.
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for nom, contenu in entrees.items():
             info = zipfile.ZipInfo(nom, date_time=DATE_FIXE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0o644 << 16
-            archive.writestr(info, remplacees.get(nom, contenu))
+            archive.writestr(info, remplacees.get(nom, contenu), compresslevel=1)
     return tampon.getvalue()
 
 
