@@ -175,61 +175,63 @@ def generer_lot(
     chemin_gabarit = Path(gabarit) if gabarit is not None else chemin_gabarit_par_defaut()
     empreinte_gabarit = empreinte_fichiers([chemin_gabarit])
     journal = Journal(dossier, reprendre=reprendre)
-    debut = time.time()
-    taches = [
-        Tache(
-            i,
-            source,
-            version,
-            str(dossier),
-            projet,
-            strict,
-            ecraser or reprendre,
-            None if gabarit is None else str(gabarit),
-            debut,
-            pdf,
-            convention,
-            empreinte,
-        )
-        for i, (version, (source, convention, empreinte)) in enumerate(
-            (v, e) for e in lister_entrees(sources) for v in versions
-        )
-    ]
-    avancement = Avancement(total=len(taches))
-    lignes: dict[int, dict[str, Any]] = {}
-    a_faire: list[Tache] = []
-    for tache in taches:
-        empreinte = _empreinte_tache(tache, empreinte_gabarit)
-        deja = journal.deja_fait(tache.source, tache.version, empreinte, pdf=pdf) if reprendre else None
-        if deja is not None:
-            lignes[tache.indice] = {**deja, "statut": Statut.REPRIS}
-            avancement.repris += 1
-        else:
-            a_faire.append(tache)
-    _signaler(progression, avancement)
-
-    propre = executor is None
-    if a_faire and gabarit is None:
-        charger_gabarit()  # compilé ici, hérité tout prêt par les processus nés par « fork »
-    executeur = executor or executeur_par_defaut()
-    try:
-        for ligne in _rendre_tous(executeur, a_faire, empreinte_gabarit):
-            _consigner(ligne, lignes, journal, avancement, progression, fin_de_tache=not (pdf and _a_docx(ligne)))
-    finally:
-        if propre:
-            executeur.shutdown(cancel_futures=True)
-    if pdf:
-        a_convertir = [
-            ligne
-            for ligne in lignes.values()
-            if ligne["statut"] == Statut.PRODUIT and _a_docx(ligne) and not ligne.get("pdf_fait")
+    try:  # fermé même si le lot est interrompu (Ctrl-C) : rien ne reste ouvert
+        debut = time.time()
+        taches = [
+            Tache(
+                i,
+                source,
+                version,
+                str(dossier),
+                projet,
+                strict,
+                ecraser or reprendre,
+                None if gabarit is None else str(gabarit),
+                debut,
+                pdf,
+                convention,
+                empreinte,
+            )
+            for i, (version, (source, convention, empreinte)) in enumerate(
+                (v, e) for e in lister_entrees(sources) for v in versions
+            )
         ]
-        for ligne in convertir_lignes(a_convertir):
-            _consigner(ligne, lignes, journal, avancement, progression, fin_de_tache=True)
-    rapport = RapportLot([lignes[i] for i in sorted(lignes)])
-    rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
-    journal.fermer()
-    return rapport
+        avancement = Avancement(total=len(taches))
+        lignes: dict[int, dict[str, Any]] = {}
+        a_faire: list[Tache] = []
+        for tache in taches:
+            empreinte = _empreinte_tache(tache, empreinte_gabarit)
+            deja = journal.deja_fait(tache.source, tache.version, empreinte, pdf=pdf) if reprendre else None
+            if deja is not None:
+                lignes[tache.indice] = {**deja, "statut": Statut.REPRIS}
+                avancement.repris += 1
+            else:
+                a_faire.append(tache)
+        _signaler(progression, avancement)
+
+        propre = executor is None
+        if a_faire and gabarit is None:
+            charger_gabarit()  # compilé ici, hérité tout prêt par les processus nés par « fork »
+        executeur = executor or executeur_par_defaut()
+        try:
+            for ligne in _rendre_tous(executeur, a_faire, empreinte_gabarit):
+                _consigner(ligne, lignes, journal, avancement, progression, fin_de_tache=not (pdf and _a_docx(ligne)))
+        finally:
+            if propre:
+                executeur.shutdown(cancel_futures=True)
+        if pdf:
+            a_convertir = [
+                ligne
+                for ligne in lignes.values()
+                if ligne["statut"] == Statut.PRODUIT and _a_docx(ligne) and not ligne.get("pdf_fait")
+            ]
+            for ligne in convertir_lignes(a_convertir):
+                _consigner(ligne, lignes, journal, avancement, progression, fin_de_tache=True)
+        rapport = RapportLot([lignes[i] for i in sorted(lignes)])
+        rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
+        return rapport
+    finally:
+        journal.fermer()
 
 
 def _a_docx(ligne: dict[str, Any]) -> bool:
@@ -312,11 +314,14 @@ def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
 
 def convertir_lignes(lignes: list[dict[str, Any]], *, paquet: int = TAILLE_PAQUET_PDF) -> Iterator[dict[str, Any]]:
     """Convertit en PDF les .docx des lignes, par paquets, avec un LibreOffice par cœur ; rend chaque ligne finie."""
+    coeurs = os.cpu_count() or 1
+    # Des paquets assez nombreux pour occuper chaque cœur, jamais plus gros que ``paquet``.
+    paquet = max(1, min(paquet, -(-len(lignes) // coeurs)))
     paquets: queue.Queue[list[dict[str, Any]]] = queue.Queue()
     for i in range(0, len(lignes), paquet):
         paquets.put(lignes[i : i + paquet])
     finies: queue.Queue[dict[str, Any] | None] = queue.Queue()
-    nombre = max(1, min(os.cpu_count() or 1, paquets.qsize()))
+    nombre = max(1, min(coeurs, paquets.qsize()))
     with ThreadPoolExecutor(max_workers=nombre) as fils:
         for _ in range(nombre):
             fils.submit(_ouvrier_pdf, paquets, finies)

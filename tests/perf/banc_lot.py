@@ -10,7 +10,7 @@ Mesure côte à côte, dans la même exécution, sur le même gabarit et les mê
 3. mémoire de pointe pour 50 et 1000 conventions (processus principal et processus
    de rendu) — cible : elle ne croît pas avec le nombre de conventions.
 
-Usage : ``python tests/perf/banc_lot.py [--docx 200] [--pdf 24] [--memoire 50,1000]``.
+Usage : ``python tests/perf/banc_lot.py [--docx 400] [--pdf 24] [--memoire 50,1000]``.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def memoire(nombre: int) -> dict[str, float]:
 
 def main() -> int:
     analyseur = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    analyseur.add_argument("--docx", type=int, default=200, help="conventions du banc .docx")
+    analyseur.add_argument("--docx", type=int, default=400, help="conventions du banc .docx")
     analyseur.add_argument("--pdf", type=int, default=24, help="conventions du banc PDF (0 : sauté)")
     analyseur.add_argument("--memoire", default="50,1000", help="tailles de lot pour la mémoire")
     arguments = analyseur.parse_args()
@@ -148,8 +148,9 @@ def main() -> int:
         print(f"mémoire : {n:5d} conventions : principal {m['principal']:6.1f} Mio ; rendu {m['rendu']:6.1f} Mio")
     if len(tailles) >= 2:
         petit, grand = mesures[tailles[0]], mesures[tailles[-1]]
+        rendu = f"{grand['rendu'] / petit['rendu']:4.2f}" if petit["rendu"] else "non mesuré"
         print(f"mémoire : rapport {tailles[-1]}/{tailles[0]} : principal {grand['principal'] / petit['principal']:4.2f}"
-              f" ; rendu {grand['rendu'] / petit['rendu']:4.2f} (cible ≈ 1)")  # fmt: skip
+              f" ; rendu {rendu} (cible ≈ 1)")  # fmt: skip
     return 0
 
 
