@@ -1,0 +1,49 @@
+"""Outils communs aux tests : exemples livrés, données valides à modifier, écriture de fichiers YAML."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+RACINE = Path(__file__).resolve().parents[1]
+EXEMPLES = RACINE / "donnees_exemple"
+_BRETAGNE = yaml.safe_load((EXEMPLES / "bretagne_2009_bipartite.yaml").read_text(encoding="utf-8"))
+SUPPRIMER = object()
+"""Valeur spéciale de ``modifier`` : retire le champ."""
+
+
+@pytest.fixture
+def exemples() -> Path:
+    """Dossier donnees_exemple/ du dépôt."""
+    return EXEMPLES
+
+
+def donnees_valides() -> dict[str, Any]:
+    """Convention bretonne (bipartite, valide) : une copie neuve, que le test peut modifier."""
+    return copy.deepcopy(_BRETAGNE)
+
+
+def modifier(donnees: dict[str, Any], changements: dict[str, Any]) -> dict[str, Any]:
+    """Applique ``{"actions[1].cout": 33000, "region": SUPPRIMER}`` aux données et les rend."""
+    for chemin, valeur in changements.items():
+        *parents, dernier = (int(m) if m.isdigit() else m for m in re.findall(r"[^.\[\]]+", chemin))
+        cible: Any = donnees
+        for morceau in parents:
+            cible = cible[morceau]
+        if valeur is SUPPRIMER:
+            del cible[dernier]
+        else:
+            cible[dernier] = valeur
+    return donnees
+
+
+def ecrire_yaml(tmp_path: Path, donnees: Any, nom: str = "convention.yaml") -> Path:
+    """Écrit les données en YAML (UTF-8) dans ``tmp_path`` et rend le chemin du fichier."""
+    chemin = tmp_path / nom
+    chemin.write_text(yaml.safe_dump(donnees, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return chemin
