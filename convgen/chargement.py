@@ -194,6 +194,7 @@ _CODES = {
     "texte_vide": "champ-vide",
     "action_inconnue": "action-inconnue",
     "montant_invalide": "montant-invalide",
+    "identifiant_nombre": "donnee-invalide",
     "decimal_parsing": "montant-invalide",
     "decimal_type": "montant-invalide",
     "finite_number": "montant-invalide",
@@ -241,7 +242,7 @@ def _message(erreur: ErrorDetails) -> str:
         return f"« {erreur['input']} » n'a pas la forme attendue (un code postal a cinq chiffres)"
     if type_ in ("union_tag_invalid", "union_tag_not_found"):
         return "une action doit avoir soit « numero » (annexe-type), soit « objectif » (action locale)"
-    if type_.endswith(("_invalide", "_inconnue", "_vide")):
+    if type_.endswith(("_invalide", "_inconnue", "_vide", "_nombre")):
         return erreur["msg"]  # nos propres messages, déjà en français
     return f"valeur refusée ({erreur['msg']})"
 

@@ -118,6 +118,21 @@ def arrondir(montant: Decimal) -> Decimal:
         ) from None
 
 
+def _identifiant_entre_guillemets(valeur: Any) -> Any:
+    """Un code écrit sans guillemets est lu comme un nombre : ses zéros initiaux sont perdus
+    (YAML lit même ``01000`` en octal). On le refuse en disant quoi faire."""
+    if isinstance(valeur, int | float | Decimal) and not isinstance(valeur, bool):
+        raise PydanticCustomError(
+            "identifiant_nombre",
+            'écrivez cette valeur entre guillemets ("{valeur}") : lue comme un nombre, elle peut perdre ses '
+            "zéros initiaux",
+            {"valeur": valeur},
+        )
+    return valeur
+
+
+Identifiant = BeforeValidator(_identifiant_entre_guillemets)
+
 Montant = Annotated[Decimal, BeforeValidator(_vers_decimal), AfterValidator(arrondir)]
 """Montant en euros, arrondi une fois pour toutes au centime."""
 
@@ -163,7 +178,7 @@ class ConseilRegional(_Modele):
 
 class Adresse(_Modele):
     voie: Texte
-    code_postal: Annotated[str, Field(pattern=r"^\d{5}$")]
+    code_postal: Annotated[str, Identifiant, Field(pattern=r"^\d{5}$")]
     commune: Texte
 
 
@@ -171,7 +186,7 @@ class Structure(_Modele):
     nom: Texte
     sigle: Texte | None = None
     statut: Statut
-    siret: Annotated[str, AfterValidator(_verifier_texte)]
+    siret: Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
     adresse: Adresse
     representant: Signataire
     iban: Annotated[str, AfterValidator(_verifier_texte)]

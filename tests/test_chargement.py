@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import SUPPRIMER, donnees_valides, ecrire_yaml, modifier
 
-from convgen.chargement import ALIAS_MAX, TAILLE_MAX, VALEURS_MAX, charger, chemin_lisible, lire
+from convgen.chargement import ALIAS_MAX, TAILLE_MAX, VALEURS_MAX, charger, chemin_lisible, depuis_donnees, lire
 from convgen.erreurs import DonneesInvalides, FichierIllisible, Gravite
 
 LOCALE = "actions[4]"  # l'action ajoutée localement (objectif 3) de la convention bretonne
@@ -310,3 +310,24 @@ def test_lire_rend_les_lignes_du_yaml(exemples: Path) -> None:
 )
 def test_chemin_lisible(loc: tuple[int | str, ...], attendu: str) -> None:
     assert chemin_lisible(loc) == attendu
+
+
+@pytest.mark.parametrize(
+    ("champ", "valeur"),
+    [("structure.siret", 77567223100021), ("structure.adresse.code_postal", 35000)],
+    ids=["siret", "code_postal"],
+)
+def test_identifiant_sans_guillemets_refuse_avec_conseil(champ: str, valeur: int) -> None:
+    donnees = donnees_valides()
+    cible = donnees
+    *parents, dernier = champ.split(".")
+    for cle in parents:
+        cible = cible[cle]
+    cible[dernier] = valeur
+    with pytest.raises(DonneesInvalides) as exc:
+        depuis_donnees(donnees)
+    (constat,) = exc.value.constats
+    assert (constat.code, constat.chemin) == ("donnee-invalide", champ)
+    assert constat.message == (
+        f'écrivez cette valeur entre guillemets ("{valeur}") : lue comme un nombre, elle peut perdre ses zéros initiaux'
+    )
