@@ -105,14 +105,18 @@ class Journal:
         etat.mkdir(exist_ok=True)
         self.chemin = etat / "journal.jsonl"
         self._precedent: dict[tuple[str, str], dict[str, Any]] = {}
+        contenu = ""
         if reprendre and self.chemin.exists():
-            for texte in self.chemin.read_text(encoding="utf-8").splitlines():
+            contenu = self.chemin.read_text(encoding="utf-8", errors="replace")  # coupure dans un « é »
+            for texte in contenu.splitlines():
                 try:
                     ligne = json.loads(texte)
                 except json.JSONDecodeError:  # dernière ligne tronquée par une interruption
                     continue
                 self._precedent[(ligne["source"], ligne["version"])] = ligne
         self._fichier = self.chemin.open("a" if reprendre else "w", encoding="utf-8")
+        if contenu and not contenu.endswith("\n"):
+            self._fichier.write("\n")  # la ligne tronquée reste seule : la suivante ne s'y colle pas
 
     def deja_fait(self, source: str, version: str | None, empreinte: str, *, pdf: bool) -> dict[str, Any] | None:
         """La ligne d'une tâche déjà produite avec la même empreinte et dont les fichiers sont intacts."""
