@@ -216,6 +216,19 @@ def commande_schema(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def commande_verifier_gabarit(arguments: argparse.Namespace) -> int:
+    from convgen.verification import verifier_gabarit
+
+    code = 0
+    for fichier in arguments.gabarits:
+        problemes = verifier_gabarit(fichier)
+        print(f"{fichier} : {'aucun problème' if not problemes else _nombre(len(problemes), 'problème')}")
+        for probleme in problemes:
+            print(f"  {probleme}")
+        code = code or (1 if problemes else 0)
+    return code
+
+
 def commande_catalogue(arguments: argparse.Namespace) -> int:
     from convgen.referentiel import charger_referentiel
 
@@ -307,6 +320,10 @@ def _analyseur() -> _Analyseur:
     schema = commandes.add_parser("schema", help="affiche un schéma JSON (données d'entrée ou contexte du gabarit)")
     schema.add_argument("quoi", choices=["donnees", "contexte"], help="donnees : l'entrée ; contexte : le gabarit")
     schema.set_defaults(executer=commande_schema)
+
+    verifier = commandes.add_parser("verifier-gabarit", help="vérifie un gabarit Word et situe chaque problème")
+    verifier.add_argument("gabarits", nargs="+", metavar="FICHIER.docx", help="gabarit à vérifier")
+    verifier.set_defaults(executer=commande_verifier_gabarit)
 
     catalogue = commandes.add_parser("catalogue", help="liste les missions, objectifs et actions de l'annexe-type")
     catalogue.set_defaults(executer=commande_catalogue)

@@ -106,6 +106,9 @@ class Gabarit:
         self.nom = nom or (str(source) if not isinstance(source, bytes) else "gabarit")
         octets = source if isinstance(source, bytes) else _lire_octets(Path(source))
         self._entrees = _lire_archive(octets, self.nom)
+        from convgen.verification import verifier_ou_lever  # import local : verification s'appuie sur ce module
+
+        verifier_ou_lever(octets, self.nom)  # tout gabarit est vérifié avant d'être compilé
         env = environnement()
         self._parties: dict[str, _Partie] = {}
         problemes: list[ProblemeGabarit] = []

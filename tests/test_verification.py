@@ -1,0 +1,415 @@
+"""Tests de convgen.verification : vrais .docx faits avec python-docx ; un problème par cas, lieu et message exacts."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.document import Document as DocumentWord
+
+from convgen.erreurs import GabaritInvalide, ProblemeGabarit
+from convgen.rendu import Gabarit, chemin_gabarit_par_defaut
+from convgen.verification import verifier_gabarit, verifier_ou_lever
+
+Construire = Callable[[DocumentWord], None]
+VARIABLE = "variable inconnue « {} » (voir convgen schema contexte)"
+
+
+def fabriquer(*constructions: Construire) -> bytes:
+    """Un .docx réel : document vierge de python-docx, puis chaque construction dans l'ordre."""
+    doc = Document()
+    suite(*constructions)(doc)
+    tampon = io.BytesIO()
+    doc.save(tampon)
+    return tampon.getvalue()
+
+
+def suite(*constructions: Construire) -> Construire:
+    def construire(doc: DocumentWord) -> None:
+        for une in constructions:
+            une(doc)
+
+    return construire
+
+
+def paragraphes(*textes: str) -> Construire:
+    def construire(doc: DocumentWord) -> None:
+        for texte in textes:
+            doc.add_paragraph(texte)
+
+    return construire
+
+
+def coupee(debut: str, fin: str) -> Construire:
+    """Un paragraphe en deux runs, le second en gras : ce que fait Word quand on met une partie en forme."""
+
+    def construire(doc: DocumentWord) -> None:
+        p = doc.add_paragraph(debut)
+        p.add_run(fin).bold = True
+
+    return construire
+
+
+def tableau(*lignes: list[str]) -> Construire:
+    def construire(doc: DocumentWord) -> None:
+        t = doc.add_table(rows=len(lignes), cols=len(lignes[0]))
+        for rangee, textes in zip(t.rows, lignes, strict=True):
+            for cellule, texte in zip(rangee.cells, textes, strict=True):
+                premier, *suite = texte.split("\n")  # « \n » : un paragraphe de plus dans la cellule
+                cellule.text = premier
+                for autre in suite:
+                    cellule.add_paragraph(autre)
+
+    return construire
+
+
+def entete(texte: str) -> Construire:
+    def construire(doc: DocumentWord) -> None:
+        doc.sections[0].header.paragraphs[0].text = texte
+
+    return construire
+
+
+def pied(texte: str) -> Construire:
+    def construire(doc: DocumentWord) -> None:
+        doc.sections[0].footer.paragraphs[0].text = texte
+
+    return construire
+
+
+def test_le_gabarit_livre_na_aucun_probleme() -> None:
+    assert verifier_gabarit(chemin_gabarit_par_defaut()) == []
+    assert verifier_gabarit(chemin_gabarit_par_defaut().read_bytes()) == []
+    verifier_ou_lever(chemin_gabarit_par_defaut(), "convention")
+
+
+SAIN = [
+    paragraphes("{{ structure.nom }}, {{ structure.siret }}", "Sans balise."),
+    paragraphes("{%p if region %}", "{{ region.president }} ({{ region.designation|upper }})", "{%p endif %}"),
+    paragraphes("{% if region and region.deliberation %}Vu la {{ region.deliberation }}{% endif %}"),
+    paragraphes(
+        "{%p for mission in annexe.missions %}",
+        "{%p for objectif in mission.objectifs %}",
+        "{%p for action in objectif.actions %}",
+        "{{ loop.index }}. {{ action.intitule }} : {{ action.pourquoi|join(', ') }}",
+        "{%p for f in action.financements %}",
+        "{{ f.financeur }} {{ f.montant }}{% if not loop.last %},{% endif %}",
+        "{%p endfor %}",
+        "{%p endfor %}",
+        "{%p endfor %}",
+        "{%p endfor %}",
+    ),
+    paragraphes("{% set nom = structure.nom|default('sans nom') %}{{ nom|trim }} {{ annexe.missions[0].intitule }}"),
+    paragraphes('{{ convention.numero or "l’État" }} {{ signataires|length }} {{ structure.nom.upper() }}'),
+    tableau(
+        ["Date", "Montant"],
+        ["{%tr for v in versements %}", ""],
+        ["{{ v.date }}", "{{ v.montant }}"],
+        ["{%tr endfor %}", ""],
+    ),
+    tableau(["{%p if versements_par_defaut %}\n(échéancier proposé)\n{%p endif %}", "{{ montants.total }}"]),
+    entete("{{ convention.entete }} {{ convention.mention_projet }}"),
+]
+
+
+@pytest.mark.parametrize("construire", SAIN)
+def test_gabarit_sain(construire: Construire) -> None:
+    octets = fabriquer(construire)
+    assert verifier_gabarit(octets) == []
+    Gabarit(octets)  # et le rendu le compile
+
+
+CAS: list[tuple[str, Construire, str, str]] = [
+    (
+        "balise coupée par Word",
+        suite(paragraphes("Première ligne."), coupee("Nom : {{ structure.", "nom }}")),
+        "corps, paragraphe 2",
+        "balise coupée par la mise en forme de Word : retapez-la d'un seul tenant",
+    ),
+    (
+        "balise sur deux paragraphes",
+        paragraphes("{{ structure.", "nom }}"),
+        "corps, paragraphe 1",
+        "balise non refermée dans son paragraphe : une balise doit tenir dans un seul paragraphe",
+    ),
+    (
+        "guillemets typographiques",
+        paragraphes("{% if convention.region == “Auvergne” %}A{% endif %}"),
+        "corps, paragraphe 1",
+        "guillemets typographiques dans une balise : utilisez des guillemets droits",
+    ),
+    (
+        "apostrophes typographiques",
+        paragraphes("x", "{{ structure.nom|default(‘?’) }}"),
+        "corps, paragraphe 2",
+        "guillemets typographiques dans une balise : utilisez des guillemets droits",
+    ),
+    (
+        "bloc jamais fermé",
+        paragraphes("Versements :", "{%p for v in versements %}", "{{ v.date }}"),
+        "corps, paragraphe 2",
+        "bloc « for » jamais fermé : ajoutez {% endfor %}",
+    ),
+    (
+        "fin de bloc orpheline",
+        paragraphes("{{ structure.nom }}", "{%p endif %}"),
+        "corps, paragraphe 2",
+        "fin de bloc « endif » sans ouverture correspondante",
+    ),
+    (
+        "syntaxe Jinja",
+        paragraphes("{{ structure.nom + }}"),
+        "corps, paragraphe 1",
+        "erreur de syntaxe Jinja : « }} » inattendu",
+    ),
+    (
+        "instruction inconnue",
+        paragraphes("{% colonne 2 %}"),
+        "corps, paragraphe 1",
+        "erreur de syntaxe Jinja : instruction inconnue « colonne »",
+    ),
+    (
+        "champ inconnu",
+        paragraphes("SIRET : {{ structure.sirret }}"),
+        "corps, paragraphe 1",
+        VARIABLE.format("structure.sirret"),
+    ),
+    ("variable inconnue", paragraphes("{{ structur.nom }}"), "corps, paragraphe 1", VARIABLE.format("structur")),
+    (
+        "champ inconnu au fond des boucles",
+        paragraphes(
+            "{%p for mission in annexe.missions %}",
+            "{%p for objectif in mission.objectifs %}",
+            "{%p for action in objectif.actions %}",
+            "{{ action.intitul }}",
+            "{%p endfor %}",
+            "{%p endfor %}",
+            "{%p endfor %}",
+        ),
+        "corps, paragraphe 4",
+        VARIABLE.format("action.intitul"),
+    ),
+    (
+        "liste prise pour un élément",
+        paragraphes("{{ annexe.missions.objectifs }}"),
+        "corps, paragraphe 1",
+        VARIABLE.format("annexe.missions.objectifs"),
+    ),
+    (
+        "champ inconnu de la Région facultative",
+        paragraphes("{% if region %}{{ region.presidente }}{% endif %}"),
+        "corps, paragraphe 1",
+        VARIABLE.format("region.presidente"),
+    ),
+    (
+        "variable de boucle hors de sa boucle",
+        paragraphes("{%p for v in versements %}", "{%p endfor %}", "{{ v.date }}"),
+        "corps, paragraphe 3",
+        VARIABLE.format("v"),
+    ),
+    (
+        "loop inconnu",
+        paragraphes("{% for v in versements %}{{ loop.rang }}{% endfor %}"),
+        "corps, paragraphe 1",
+        VARIABLE.format("loop.rang"),
+    ),
+    (
+        "filtre safe",
+        paragraphes("{{ structure.nom|safe }}"),
+        "corps, paragraphe 1",
+        "le filtre safe désactive l'échappement : interdit",
+    ),
+    (
+        "attribut interne",
+        paragraphes("{{ structure.nom.__class__ }}"),
+        "corps, paragraphe 1",
+        "accès à un attribut interne « __class__ » : interdit",
+    ),
+    (
+        "attribut interne entre crochets",
+        paragraphes("{{ structure['__class__'] }}"),
+        "corps, paragraphe 1",
+        "accès à un attribut interne « __class__ » : interdit",
+    ),
+    (
+        "échappement coupé",
+        paragraphes("{% autoescape false %}{{ structure.nom }}{% endautoescape %}"),
+        "corps, paragraphe 1",
+        "le bloc autoescape désactive l'échappement : interdit",
+    ),
+    (
+        "inclusion",
+        paragraphes("{% include 'autre.xml' %}"),
+        "corps, paragraphe 1",
+        "instruction « include » non autorisée dans un gabarit",
+    ),
+    (
+        "{%p} accompagnée",
+        paragraphes("{%p if region %} Région", "{%p endif %}"),
+        "corps, paragraphe 1",
+        "la balise {%p …%} doit être seule dans son paragraphe",
+    ),
+    (
+        "{%tr} accompagnée",
+        tableau(["{%tr for v in versements %}", "Montant"], ["{{ v.date }}", ""], ["{%tr endfor %}", ""]),
+        "corps, tableau 1, ligne 1, cellule 1",
+        "la balise {%tr …%} doit être seule dans sa ligne de tableau : le reste serait effacé",
+    ),
+    (
+        "boucle sur des lignes sans {%tr}",
+        tableau(
+            ["Date", "Montant"], ["{% for v in versements %}{{ v.date }}", "{{ v.montant }}"], ["{% endfor %}", ""]
+        ),
+        "corps, tableau 1, ligne 2, cellule 1",
+        "boucle sur des lignes de tableau : écrivez {%tr for … %} et {%tr endfor %}",
+    ),
+    (
+        "boucle sur des cellules sans {%tc}",
+        tableau(["{% for v in versements %}{{ v.date }}", "{% endfor %}"]),
+        "corps, tableau 1, ligne 1, cellule 1",
+        "boucle sur des cellules de tableau : écrivez {%tc for … %} et {%tc endfor %}",
+    ),
+    (
+        "{%tr if} fermée sans {%tr}",
+        tableau(["{%tr if region %}", ""], ["{{ region.president }}", ""], ["{% endif %}", ""]),
+        "corps, tableau 1, ligne 3, cellule 1",
+        "condition sur des lignes de tableau : écrivez {%tr if … %} et {%tr endif %}",
+    ),
+    (
+        "cellule d'un tableau",
+        tableau(["a", "b", "c"], ["d", "e", "{{ structure.sirret }}"]),
+        "corps, tableau 1, ligne 2, cellule 3",
+        VARIABLE.format("structure.sirret"),
+    ),
+    (
+        "second tableau",
+        suite(tableau(["{{ structure.nom }}"]), tableau(["x"], ["{{ montants.totl }}"])),
+        "corps, tableau 2, ligne 2, cellule 1",
+        VARIABLE.format("montants.totl"),
+    ),
+    (
+        "en-tête",
+        entete("{{ convention.entte }}"),
+        "en-tête (word/header1.xml), paragraphe 1",
+        VARIABLE.format("convention.entte"),
+    ),
+    (
+        "pied de page",
+        pied("Page {{ page }}"),
+        "pied de page (word/footer1.xml), paragraphe 1",
+        VARIABLE.format("page"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("construire", "emplacement", "message"), [c[1:] for c in CAS], ids=[c[0] for c in CAS])
+def test_un_probleme_situe(construire: Construire, emplacement: str, message: str) -> None:
+    problemes = verifier_gabarit(fabriquer(construire))
+    assert [(p.emplacement, p.message) for p in problemes] == [(emplacement, message)]
+    assert problemes[0].extrait
+
+
+def test_balises_tr_hors_tableau() -> None:
+    octets = fabriquer(paragraphes("{%tr for v in versements %}", "{{ v.date }}", "{%tr endfor %}"))
+    assert [(p.emplacement, p.message) for p in verifier_gabarit(octets)] == [
+        ("corps, paragraphe 1", "la balise {%tr …%} doit être dans une ligne de tableau"),
+        ("corps, paragraphe 3", "la balise {%tr …%} doit être dans une ligne de tableau"),
+    ]
+
+
+def test_filtre_non_autorise() -> None:
+    (probleme,) = verifier_gabarit(fabriquer(paragraphes("{{ structure|attr('nom') }}")))
+    assert probleme.emplacement == "corps, paragraphe 1"
+    assert probleme.message.startswith("filtre « attr » non autorisé (permis : capitalize, count, d, default,")
+
+
+def test_extrait_autour_de_la_balise() -> None:
+    texte = "Un long préambule qui précède la balise fautive, " * 3 + "{{ structure.sirret }} et la suite du texte."
+    (probleme,) = verifier_gabarit(fabriquer(paragraphes(texte)))
+    assert "{{ structure.sirret }}" in probleme.extrait
+    assert len(probleme.extrait) <= 62
+    assert probleme.extrait.startswith("…")
+
+
+def test_tous_les_problemes_dun_coup() -> None:
+    octets = fabriquer(
+        entete("{{ convention.entte }}"),
+        paragraphes("Titre", "{{ structure.nom|safe }}"),
+        coupee("{{ montants.", "total }}"),
+        paragraphes("{{ structure.sirret }} {% if x == “a” %}", "{%p endif %}"),
+        tableau(["a", "b"], ["{{ structure.__dict__ }}", ""]),
+    )
+    assert [(p.emplacement, p.message) for p in verifier_gabarit(octets)] == [
+        ("corps, paragraphe 2", "le filtre safe désactive l'échappement : interdit"),
+        ("corps, paragraphe 3", "balise coupée par la mise en forme de Word : retapez-la d'un seul tenant"),
+        ("corps, paragraphe 4", VARIABLE.format("structure.sirret")),
+        ("corps, paragraphe 4", "guillemets typographiques dans une balise : utilisez des guillemets droits"),
+        ("corps, paragraphe 4", VARIABLE.format("x")),
+        ("corps, tableau 1, ligne 2, cellule 1", "accès à un attribut interne « __dict__ » : interdit"),
+        ("en-tête (word/header1.xml), paragraphe 1", VARIABLE.format("convention.entte")),
+    ]
+
+
+def test_chaque_erreur_de_syntaxe_dexpression() -> None:
+    octets = fabriquer(paragraphes("{{ structure.nom + }}", "{{ structure nom }}", "{{ structure.sirret }}"))
+    assert [(p.emplacement, p.message) for p in verifier_gabarit(octets)] == [
+        ("corps, paragraphe 1", "erreur de syntaxe Jinja : « }} » inattendu"),
+        ("corps, paragraphe 2", "erreur de syntaxe Jinja : « }} » attendu, « nom » trouvé"),
+        ("corps, paragraphe 3", VARIABLE.format("structure.sirret")),
+    ]
+
+
+def _zip(entrees: dict[str, bytes]) -> bytes:
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        for nom, contenu in entrees.items():
+            archive.writestr(nom, contenu)
+    return tampon.getvalue()
+
+
+def _bombe() -> bytes:
+    """201 Mio de zéros, quelques centaines de Kio une fois compressés."""
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+        with archive.open("zeros.bin", "w", force_zip64=True) as flux:
+            for _ in range(201):
+                flux.write(bytes(1024 * 1024))
+    return tampon.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("octets", "message"),
+    [
+        (b"ceci n'est pas un zip", "ce n'est pas un fichier .docx valide (archive zip illisible)"),
+        (_zip({"autre.xml": b"<a/>"}), "ce n'est pas un document Word (word/document.xml manquant)"),
+        (_bombe(), "archive démesurée une fois décompressée (bombe zip ?) : refusée"),
+    ],
+    ids=["pas un zip", "pas de corps", "bombe zip"],
+)
+def test_fichier_inutilisable(octets: bytes, message: str) -> None:
+    assert verifier_gabarit(octets) == [ProblemeGabarit("fichier", message)]
+
+
+def test_fichier_absent(tmp_path: Path) -> None:
+    assert verifier_gabarit(tmp_path / "absent.docx") == [ProblemeGabarit("fichier", "gabarit introuvable")]
+
+
+def test_xml_illisible() -> None:
+    (probleme,) = verifier_gabarit(_zip({"word/document.xml": b"<w:document><w:p>"}))
+    assert probleme.emplacement == "corps"
+    assert probleme.message.startswith("XML illisible : ")
+
+
+def test_verifier_ou_lever(tmp_path: Path) -> None:
+    chemin = tmp_path / "gabarit.docx"
+    chemin.write_bytes(fabriquer(paragraphes("{{ structure.sirret }}", "{{ structure.nom|safe }}")))
+    with pytest.raises(GabaritInvalide) as erreur:
+        verifier_ou_lever(chemin, "mon gabarit")
+    assert erreur.value.gabarit == "mon gabarit"
+    assert [p.emplacement for p in erreur.value.problemes] == ["corps, paragraphe 1", "corps, paragraphe 2"]
+    assert str(erreur.value).startswith("mon gabarit : gabarit refusé (2 problème(s))")
