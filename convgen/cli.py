@@ -117,7 +117,10 @@ def commande_generer(arguments: argparse.Namespace) -> int:
                         print(f"  écrit : {chemin}")
                 else:
                     code = 1
-                    print(f"  rien n'a été écrit : {production.message or 'données refusées'}", file=sys.stderr)
+                    if production.statut is Statut.REFUSE:
+                        print("  rien n'a été écrit : données refusées", file=sys.stderr)
+                    else:
+                        print(f"  échec : {production.message}", file=sys.stderr)
     finally:
         if convertisseur is not None:
             convertisseur.fermer()

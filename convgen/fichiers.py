@@ -78,9 +78,18 @@ def _umask() -> int:
     return masque
 
 
+def _remplacer(temporaire: Path, chemin: Path) -> None:
+    try:
+        temporaire.replace(chemin)
+    except IsADirectoryError:
+        raise ErreurSortie(f"{chemin} est un dossier : rien n'a été écrit") from None
+    except OSError as exc:
+        raise ErreurSortie(f"{chemin} : écriture impossible ({exc.strerror})") from None
+
+
 def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
     if ecraser:
-        temporaire.replace(chemin)
+        _remplacer(temporaire, chemin)
         return
     # Un lien dur échoue si la cible existe : pas de course entre le test et l'écriture.
     try:
@@ -90,7 +99,7 @@ def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
     except OSError:  # système de fichiers sans liens durs
         if chemin.exists():
             raise FichierExistant(chemin) from None
-        temporaire.replace(chemin)
+        _remplacer(temporaire, chemin)
         return
     temporaire.unlink()
 

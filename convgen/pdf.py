@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -79,6 +80,8 @@ class Convertisseur:
         """Convertit les documents en PDF dans ``dossier`` ; rend les PDF, dans le même ordre."""
         if not documents:
             return []
+        for document in documents:
+            _verifier_docx(document)
         dossier.mkdir(parents=True, exist_ok=True)
         commande = [
             self.soffice,
@@ -89,6 +92,7 @@ class Convertisseur:
             "--nologo",
             "--nolockcheck",
             "--nodefault",
+            "--infilter=MS Word 2007 XML",  # sinon LibreOffice lit n'importe quel fichier comme du texte
             "--convert-to",
             _option_filtre(self.pdfa),
             "--outdir",
@@ -101,6 +105,17 @@ class Convertisseur:
         for document, pdf in zip(documents, pdfs, strict=True):
             _verifier_pdf(document, pdf, sortie)
         return pdfs
+
+
+def _verifier_docx(document: Path) -> None:
+    """Un .docx est une archive zip qui contient word/document.xml ; LibreOffice convertirait le reste en texte."""
+    try:
+        with zipfile.ZipFile(document) as archive:
+            archive.getinfo("word/document.xml")
+    except FileNotFoundError:
+        raise ConversionEchouee(document, "fichier introuvable") from None
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise ConversionEchouee(document, "ce n'est pas un document Word (.docx) valide") from None
 
 
 def _executer(commande: list[str], delai: float, document: Path) -> str:
@@ -122,7 +137,7 @@ def _executer(commande: list[str], delai: float, document: Path) -> str:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(processus.pid, signal.SIGKILL)
         processus.communicate()
-        raise ConversionEchouee(document, f"LibreOffice n'a pas répondu en {delai:.0f} secondes (arrêté)") from None
+        raise ConversionEchouee(document, f"LibreOffice n'a pas répondu en {delai:g} secondes (arrêté)") from None
     texte = sortie.decode("utf-8", "replace").strip()
     if processus.returncode != 0:
         raise ConversionEchouee(document, f"LibreOffice a échoué (code {processus.returncode}) : {texte[-500:]}")

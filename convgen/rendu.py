@@ -74,9 +74,17 @@ class _Partie:
 _OUTIL = DocxTemplate(io.BytesIO())  # n'ouvre rien : sert pour patch_xml et resolve_listing
 
 
+_ECHAPPEMENTS_DOCXTPL = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+
+
 def preparer_xml(xml: str) -> str:
-    """Le XML d'une partie, prêt pour Jinja (balises de docxtpl réunies, ``{%p``/``{%tr`` résolus)."""
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", _OUTIL.patch_xml(xml))
+    """Le XML d'une partie, prêt pour Jinja (balises de docxtpl réunies, ``{%p``/``{%tr`` résolus).
+
+    Les accolades littérales de docxtpl (``{_{`` pour « {{ »…) deviennent des chaînes Jinja :
+    traduites ici, dans le gabarit, et non après le rendu, elles ne touchent jamais aux données.
+    """
+    xml = _ECHAPPEMENTS_DOCXTPL.sub(lambda m: '{{ "' + m.group().replace("_", "") + '" }}', _OUTIL.patch_xml(xml))
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
 _PARAGRAPHE = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
@@ -86,7 +94,6 @@ _CONTROLES_TEXTE = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 def _finir_xml(xml: str) -> str:
     """Après Jinja : retire les repères, change ``\\n`` et ``\\t`` des données en sauts de ligne et tabulations."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if not _CONTROLES_TEXTE.search(xml):
         return xml  # cas courant : rien à convertir, on évite de réécrire chaque paragraphe
     return _PARAGRAPHE.sub(_resoudre_paragraphe, xml)
@@ -131,18 +138,26 @@ class Gabarit:
         for nom_partie, partie in self._parties.items():
             try:
                 xml = _finir_xml(partie.modele.render(contexte))
-            except SecurityError as exc:
+            except SecurityError:
                 raise RenduImpossible(
-                    self.nom, f"le gabarit tente d'atteindre les rouages internes de Python : refusé ({exc})"
+                    self.nom,
+                    f"{_lieu(nom_partie)} : le gabarit tente d'atteindre les rouages internes de Python : refusé",
                 ) from None
             except UndefinedError as exc:
-                raise RenduImpossible(self.nom, f"{_lieu(nom_partie)} : variable inconnue ({exc.message})") from None
+                raise RenduImpossible(self.nom, f"{_lieu(nom_partie)} : {_variable_inconnue(exc)}") from None
             except TemplateError as exc:
                 raise RenduImpossible(self.nom, f"{_lieu(nom_partie)} : {exc}") from None
             octets = xml.encode("utf-8")
             _verifier_xml(octets, self.nom, nom_partie)
             rendues[nom_partie] = octets
         return _ecrire_archive(self._entrees, rendues)
+
+
+def _variable_inconnue(exc: UndefinedError) -> str:
+    """Le message de Jinja (« 'dict object' has no attribute 'x' ») dit en français."""
+    trouve = re.search(r"(?:attribute|key) '([^']+)'|'([^']+)' is undefined", exc.message or "")
+    nom = next((g for g in trouve.groups() if g), "?") if trouve else "?"
+    return f"variable inconnue « {nom} » (voir convgen schema contexte)"
 
 
 def _lieu(nom_partie: str) -> str:

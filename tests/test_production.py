@@ -57,7 +57,7 @@ def contenu(dossier: Path) -> list[str]:
         ([BRETAGNE, "--tripartite"], 1, [], None,
          ["  erreur  tripartite-sans-region — conseil_regional : la version tripartite demande la partie "
           "« conseil_regional » (président et, le cas échéant, délibération) : ajoutez-la aux données ou demandez "
-          "la version bipartite", "rien n'a été écrit : la version tripartite demande"]),
+          "la version bipartite", "  rien n'a été écrit : données refusées"]),
         ([TROIS_ERREURS], 1, [], None,
          ["  erreur  siret-invalide — ligne 18, structure.siret : ",
           "  erreur  versements-incoherents — ligne 27, versements[1].date : ",
@@ -89,7 +89,7 @@ def test_generer_n_ecrase_qu_avec_ecraser(tmp_path: Path) -> None:
 
     refus = convgen("generer", AUVERGNE, "--sortie", tmp_path)
     assert refus.returncode == 1
-    assert f"rien n'a été écrit : {cible} existe déjà" in refus.stderr
+    assert f"échec : {cible} existe déjà : rien n'a été écrit (utilisez --ecraser pour le remplacer)" in refus.stderr
     assert "utilisez --ecraser pour le remplacer" in refus.stderr
     assert (cible.stat().st_mtime_ns, cible.read_bytes()) == avant
     assert contenu(tmp_path) == [cible.name]
@@ -178,14 +178,9 @@ def test_aucun_temporaire_apres_echec_de_mise_en_place(tmp_path: Path) -> None:
     assert contenu(cible) == ["dossier"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fichiers._mettre_en_place (ecraser=True) laisse passer l'OSError de Path.replace : « generer --ecraser » "
-    "sur un dossier du même nom affiche une trace d'appel (IsADirectoryError) au lieu d'un refus en français",
-)
 def test_generer_ecraser_un_dossier(tmp_path: Path) -> None:
     (tmp_path / "convention_2009_auvergne.docx" / "notes").mkdir(parents=True)
     resultat = convgen("generer", AUVERGNE, "--sortie", tmp_path, "--ecraser")  # vérifie l'absence de trace
     assert resultat.returncode == 1
-    assert "rien n'a été écrit" in resultat.stderr
+    assert "convention_2009_auvergne.docx est un dossier : rien n'a été écrit" in resultat.stderr
     assert contenu(tmp_path) == ["convention_2009_auvergne.docx"]
