@@ -32,6 +32,7 @@ from convgen.francais import (
     le_president,
     nom_complet,
     nombre_en_lettres,
+    ordinal,
     pourcentage,
     siret_affiche,
 )
@@ -295,8 +296,8 @@ def _annexe(c: Convention) -> CtxAnnexe:
 
 def _versements(c: Convention, projet: bool) -> list[CtxVersement]:
     lignes: list[CtxVersement] = [
-        {"date": date_longue(v.date), "montant": euros(v.montant), "libelle": v.libelle or ""}
-        for v in c.versements_prevus
+        {"date": date_longue(v.date), "montant": euros(v.montant), "libelle": v.libelle or f"{ordinal(rang)} versement"}
+        for rang, v in enumerate(c.versements_prevus, start=1)
     ]
     # L'avance par défaut tombe à la signature : un projet n'en a pas encore la date.
     if c.versements is None and (projet or c.signature.date is None):

@@ -143,7 +143,7 @@ class CtxVersement(TypedDict):
     montant: str
     """« 45 000,50 € »."""
     libelle: str
-    """« avance de 80 % à la signature », ou chaîne vide."""
+    """« avance de 80 % à la signature », le libellé saisi, sinon « 1er versement », « 2e versement »…"""
 
 
 @with_config(_DOCUMENTE)

@@ -182,7 +182,10 @@ def test_tripartite_sans_region_refusee() -> None:
     assert [(c.code, c.chemin) for c in erreur.value.constats] == [("tripartite-sans-region", "conseil_regional")]
 
 
-VERSEMENTS_AUVERGNE = [("1er avril 2009", "45\u202f000,50\xa0€", ""), ("1er octobre 2009", "15\u202f000,00\xa0€", "")]
+VERSEMENTS_AUVERGNE = [
+    ("1er avril 2009", "45\u202f000,50\xa0€", "1er versement"),
+    ("1er octobre 2009", "15\u202f000,00\xa0€", "2e versement"),
+]
 AVANCE_BRETAGNE = ("137\u202f600,00\xa0€", "avance de 80\xa0% à la signature")
 SOLDE_BRETAGNE = ("1er octobre 2009", "34\u202f400,00\xa0€", "solde de 20\xa0%")
 
