@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -47,3 +48,16 @@ def ecrire_yaml(tmp_path: Path, donnees: Any, nom: str = "convention.yaml") -> P
     chemin = tmp_path / nom
     chemin.write_text(yaml.safe_dump(donnees, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return chemin
+
+
+@pytest.fixture(scope="module")
+def outils() -> None:
+    """Saute les tests sans LibreOffice ni poppler ; en CI, leur absence est un échec."""
+    from docx_texte import outils_absents
+
+    absents = outils_absents()
+    if absents:
+        message = f"outils absents : {', '.join(absents)} (apt-get install libreoffice-writer-nogui poppler-utils)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} ; ils sont obligatoires en CI", pytrace=False)
+        pytest.skip(message)

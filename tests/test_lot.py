@@ -241,6 +241,7 @@ def test_executeur(tmp_path: Path, fabrique: Callable[[], Executor] | None) -> N
 
 
 @pytest.mark.lent
+@pytest.mark.usefixtures("outils")
 def test_pdf_par_lot(tmp_path: Path) -> None:
     preparer_donnees(tmp_path / "entrees", 3)
     rapport = generer_lot([tmp_path / "entrees"], tmp_path / "sortie", pdf=True)
@@ -256,6 +257,7 @@ def test_pdf_par_lot(tmp_path: Path) -> None:
 
 
 @pytest.mark.lent
+@pytest.mark.usefixtures("outils")
 def test_pdf_un_docx_illisible_n_arrete_pas_les_autres(tmp_path: Path) -> None:
     preparer_donnees(tmp_path / "entrees", 3)
     with ThreadPoolExecutor(2) as fils:

@@ -6,7 +6,6 @@ leur absence est un échec : la CI les installe (voir .ci/run).
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import time
@@ -19,7 +18,6 @@ from docx_texte import (
     convention_exemple,
     espaces_normalises,
     metadonnees_pdf,
-    outils_absents,
     pages_pdf,
     polices_pdf,
     texte_pdf,
@@ -35,17 +33,6 @@ MESSAGE_ABSENT = (
     "apt-get install libreoffice-writer-nogui fonts-liberation2, ou indiquez son chemin dans la variable "
     "d'environnement CONVGEN_SOFFICE."
 )
-
-
-@pytest.fixture(scope="module")
-def outils() -> None:
-    """Saute les tests sans LibreOffice ni poppler ; en CI, leur absence est un échec."""
-    absents = outils_absents()
-    if absents:
-        message = f"outils absents : {', '.join(absents)} (apt-get install libreoffice-writer-nogui poppler-utils)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} ; ils sont obligatoires en CI", pytrace=False)
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
