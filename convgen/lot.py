@@ -170,6 +170,9 @@ def generer_lot(
     """
     from convgen.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
+    # Vérifié et compilé avant tout : un gabarit fautif arrête le lot sans rien écrire, et les
+    # processus nés par « fork » en héritent tout compilé.
+    charger_gabarit(gabarit)
     dossier = Path(sortie)
     dossier.mkdir(parents=True, exist_ok=True)
     chemin_gabarit = Path(gabarit) if gabarit is not None else chemin_gabarit_par_defaut()
@@ -210,8 +213,6 @@ def generer_lot(
         _signaler(progression, avancement)
 
         propre = executor is None
-        if a_faire and gabarit is None:
-            charger_gabarit()  # compilé ici, hérité tout prêt par les processus nés par « fork »
         executeur = executor or executeur_par_defaut()
         try:
             for ligne in _rendre_tous(executeur, a_faire, empreinte_gabarit):
