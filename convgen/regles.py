@@ -24,7 +24,7 @@ from stdnum.fr import siret
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
 from convgen.francais import date_longue, euros, pourcentage
-from convgen.modele import CONSEIL_REGIONAL, Convention
+from convgen.modele import CONSEIL_REGIONAL, ActionResolue, Convention
 
 SEUIL_CONVENTION = Decimal("23000")
 """Décret n° 2001-495 du 6 juin 2001 : au-delà, une convention est obligatoire (loi 2000-321, art. 10)."""
@@ -229,6 +229,37 @@ def _indicateurs(convention: Convention, constat: Signaler) -> Iterator[Constat]
                 "« mesurables » (circulaire §2)",
                 f"actions[{action.indice}].indicateurs",
             )
+
+
+LONGUEUR_MAX_COLONNE = 1200
+"""Au-delà, une cellule de l'annexe (paysage, corps 9) dépasse une page : mesuré sur le gabarit livré."""
+
+
+def _colonnes_annexe(action: ActionResolue) -> list[tuple[str, str, str]]:
+    """(colonne de l'annexe, champ des données, texte) pour chaque colonne de texte libre d'une action."""
+    return [
+        ("pourquoi", "pourquoi", "\n".join(action.pourquoi)),
+        ("comment", "comment", "\n".join(action.comment)),
+        ("qui fait quoi", "methode", "\n".join((action.methode, *action.indicateurs))),
+        ("échéancier", "echeancier", action.echeancier),
+    ]
+
+
+@regle(
+    "action-trop-longue",
+    Gravite.ALERTE,
+    "Une colonne de l'action dépasse une page de l'annexe (la ligne serait coupée).",
+)
+def _action_trop_longue(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    for action in sorted(convention.actions_resolues, key=lambda a: a.indice):
+        for colonne, champ, texte in _colonnes_annexe(action):
+            if len(texte) > LONGUEUR_MAX_COLONNE:
+                yield constat(
+                    f"l'action n° {action.numero} : la colonne « {colonne} » compte {len(texte)} caractères ; "
+                    f"au-delà d'environ {LONGUEUR_MAX_COLONNE}, sa ligne dépasse une page de l'annexe et peut être "
+                    "coupée : abrégez le texte ou scindez l'action",
+                    f"actions[{action.indice}].{champ}",
+                )
 
 
 @regle("action-en-double", Gravite.ERREUR, "Une action de l'annexe-type figure deux fois.")

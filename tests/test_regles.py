@@ -30,6 +30,7 @@ CODES_DOCUMENTES = {
     "ratio-hors-fourchette": A,
     "ratio-hors-observe": A,
     "action-sans-indicateur": A,
+    "action-trop-longue": A,
     "action-en-double": E,
     "region-non-signataire": A,
     "seuil-convention": I,
@@ -48,6 +49,12 @@ def test_regles_documentees_dans_le_readme() -> None:
         if m := re.fullmatch(r"\| (`.+`) \| (erreur|alerte|info) \| .+ \|", ligne):
             documentees |= dict.fromkeys(re.findall(r"`([a-z-]+)`", m[1]), Gravite(m[2]))
     assert {code: documentees.get(code) for code in CODES_DOCUMENTES} == CODES_DOCUMENTES
+
+
+TROP_LONGUE = (
+    "l'action n° {} : la colonne « {} » compte {} caractères ; au-delà d'environ 1200, sa ligne dépasse une page "
+    "de l'annexe et peut être coupée : abrégez le texte ou scindez l'action"
+)
 
 
 def sans_seuil(changements: dict[str, Any]) -> list[tuple[str, Gravite, str, str]]:
@@ -153,6 +160,23 @@ SANS_INDICATEUR = "l'action n° {} n'a aucun indicateur : les objectifs doivent 
                      SANS_INDICATEUR.format(16))], id="sans-indicateur"),
         pytest.param({"actions[4].indicateurs": SUPPRIMER}, [("action-sans-indicateur", A, "actions[4].indicateurs",
                      SANS_INDICATEUR.format(17))], id="locale-sans-indicateur"),
+        # action-trop-longue (au-delà de 1 200 caractères dans une colonne de l'annexe)
+        pytest.param({"actions[1].methode": "m" * 1200, "actions[1].indicateurs": []}, [
+                     ("action-sans-indicateur", A, "actions[1].indicateurs", SANS_INDICATEUR.format(4))],
+                     id="methode-1200-caracteres"),
+        pytest.param({"actions[1].methode": "m" * 1201, "actions[1].indicateurs": []}, [
+                     ("action-sans-indicateur", A, "actions[1].indicateurs", SANS_INDICATEUR.format(4)),
+                     ("action-trop-longue", A, "actions[1].methode", TROP_LONGUE.format(4, "qui fait quoi", 1201))],
+                     id="methode-1201-caracteres"),
+        pytest.param({"actions[0].methode": "m" * 1000, "actions[0].indicateurs": ["i" * 200]}, [
+                     ("action-trop-longue", A, "actions[0].methode", TROP_LONGUE.format(2, "qui fait quoi", 1201))],
+                     id="methode-et-indicateurs"),
+        pytest.param({"actions[4].pourquoi": ["p" * 700, "q" * 700]}, [
+                     ("action-trop-longue", A, "actions[4].pourquoi", TROP_LONGUE.format(17, "pourquoi", 1401))],
+                     id="pourquoi-local"),
+        pytest.param({"actions[2].echeancier": "é" * 1300}, [
+                     ("action-trop-longue", A, "actions[2].echeancier", TROP_LONGUE.format(9, "échéancier", 1300))],
+                     id="echeancier"),
         # action-en-double
         pytest.param({"actions[3].numero": 2}, [("action-en-double", E, "actions[3].numero",
                      "l'action n° 2 figure déjà en actions[0]")], id="action-2-deux-fois"),

@@ -63,16 +63,43 @@ def _tableau_objectif(doc: DocumentWord) -> None:
     """Un tableau par objectif : ligne d'en-tête répétée, une ligne par action, ligne de total."""
     largeurs = [c[2] for c in COLONNES_ANNEXE]
     t = tableau(doc, largeurs)
+    _entete_objectif(t, largeurs)
+    # La dernière action reste solidaire du total de l'objectif : jamais de total seul en
+    # haut de page (Word et LibreOffice gardent une ligne avec la suivante quand tous ses
+    # paragraphes sont « solidaires »). ``loop`` est ici la boucle des actions. Cette dernière
+    # ligne reste sécable : sans quoi un tableau d'une seule action, tout entier solidaire,
+    # n'aurait aucun point de coupure et LibreOffice rognerait une action haute d'une page.
+    ligne_balise(t, largeurs, "{%tr for action in objectif.actions %}")
+    ligne_balise(t, largeurs, "{%tr if loop.last %}")
+    solidaires([_ligne_action(t, largeurs, insecable=False)])
+    ligne_balise(t, largeurs, "{%tr else %}")
+    _ligne_action(t, largeurs)
+    ligne_balise(t, largeurs, "{%tr endif %}")
+    ligne_balise(t, largeurs, "{%tr endfor %}")
+    # Le total du dernier objectif reste solidaire du « Total de la mission » qui suit le
+    # tableau (jamais seul en haut de page) ; celui des autres objectifs n'entraîne pas
+    # le titre suivant. ``loop`` est ici la boucle des objectifs.
+    ligne_balise(t, largeurs, "{%tr if loop.last %}")
+    solidaires([_total_objectif(t, largeurs)])
+    ligne_balise(t, largeurs, "{%tr else %}")
+    _total_objectif(t, largeurs)
+    ligne_balise(t, largeurs, "{%tr endif %}")
+
+
+def _entete_objectif(t: Table, largeurs: Sequence[int]) -> None:
+    """Ligne d'en-tête, répétée en haut de chaque page et solidaire de la première action."""
     entete = ligne(t, largeurs, entete=True, fond=FOND_ENTETE)
     for c, (titre, precision, _) in zip(entete.cells, COLONNES_ANNEXE, strict=True):
         cellule(c, ["**" + titre, *([precision] if precision else [])], alignement=WD_ALIGN_PARAGRAPH.CENTER)
-        for p in c.paragraphs:
-            p.paragraph_format.keep_with_next = True
         if precision:
             c.paragraphs[1].runs[0].italic = True
             c.paragraphs[1].runs[0].font.size = Pt(8)
-    ligne_balise(t, largeurs, "{%tr for action in objectif.actions %}")
-    r = ligne(t, largeurs)
+    solidaires([entete])
+
+
+def _ligne_action(t: Table, largeurs: Sequence[int], *, insecable: bool = True) -> _Row:
+    """Ligne d'une action : numéro, intitulé, pourquoi, comment, méthode et indicateurs, échéancier, coût."""
+    r = ligne(t, largeurs, insecable=insecable)
     cellule(r.cells[0], ["**{{ action.numero }}"], alignement=WD_ALIGN_PARAGRAPH.CENTER)
     cellule(
         r.cells[1],
@@ -97,15 +124,7 @@ def _tableau_objectif(doc: DocumentWord) -> None:
             "**dont État : {{ action.etat }}",
         ],
     )
-    ligne_balise(t, largeurs, "{%tr endfor %}")
-    # Le total du dernier objectif reste solidaire du « Total de la mission » qui suit le
-    # tableau (jamais seul en haut de page) ; celui des autres objectifs n'entraîne pas
-    # le titre suivant. ``loop`` est ici la boucle des objectifs.
-    ligne_balise(t, largeurs, "{%tr if loop.last %}")
-    solidaires([_total_objectif(t, largeurs)])
-    ligne_balise(t, largeurs, "{%tr else %}")
-    _total_objectif(t, largeurs)
-    ligne_balise(t, largeurs, "{%tr endif %}")
+    return r
 
 
 def _total_objectif(t: Table, largeurs: Sequence[int]) -> _Row:

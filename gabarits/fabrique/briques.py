@@ -72,11 +72,19 @@ def tableau(doc: DocumentWord, largeurs: Sequence[int], *, style: str | None = S
     return t
 
 
-def ligne(t: Table, largeurs: Sequence[int], *, entete: bool = False, fond: str | None = None) -> _Row:
-    """Nouvelle ligne insécable ; ``entete`` la répète en haut de chaque page."""
+def ligne(
+    t: Table,
+    largeurs: Sequence[int],
+    *,
+    entete: bool = False,
+    fond: str | None = None,
+    insecable: bool = True,
+) -> _Row:
+    """Nouvelle ligne, insécable sauf ``insecable=False`` ; ``entete`` la répète en haut de chaque page."""
     r = t.add_row()
     tr_pr = r._tr.get_or_add_trPr()
-    tr_pr.append(element("<w:cantSplit/>"))
+    if insecable:
+        tr_pr.append(element("<w:cantSplit/>"))
     if entete:
         tr_pr.append(element("<w:tblHeader/>"))
     for cellule, largeur in zip(r.cells, largeurs, strict=True):

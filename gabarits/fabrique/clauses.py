@@ -14,6 +14,22 @@ from .ooxml import bordures
 
 def articles_6_a_14(doc: DocumentWord) -> None:
     """Justificatifs, engagements, sanctions, contrôle, évaluation, avenant, annexe, résiliation, recours."""
+    for rediger in (
+        _article_6_justificatifs,
+        _article_7_autres_engagements,
+        _article_8_sanctions,
+        _article_9_controle,
+        _article_10_evaluation,
+        _article_11_avenant,
+        _article_12_annexe,
+        _article_13_resiliation,
+        _article_14_recours,
+    ):
+        rediger(doc)
+
+
+def _article_6_justificatifs(doc: DocumentWord) -> None:
+    """Article 6 : documents à transmettre après l'exercice."""
     article(
         doc,
         6,
@@ -33,6 +49,10 @@ def articles_6_a_14(doc: DocumentWord) -> None:
             "{%p endif %}",
         ],
     )
+
+
+def _article_7_autres_engagements(doc: DocumentWord) -> None:
+    """Article 7 : information des financeurs et mention de leur soutien."""
     article(
         doc,
         7,
@@ -48,6 +68,10 @@ def articles_6_a_14(doc: DocumentWord) -> None:
             "{%p endif %}",
         ],
     )
+
+
+def _article_8_sanctions(doc: DocumentWord) -> None:
+    """Article 8 : reversement, diminution ou suspension de la contribution."""
     article(
         doc,
         8,
@@ -62,6 +86,10 @@ def articles_6_a_14(doc: DocumentWord) -> None:
             "L'État informe la structure de ces décisions par lettre recommandée avec accusé de réception.",
         ],
     )
+
+
+def _article_9_controle(doc: DocumentWord) -> None:
+    """Article 9 : contrôle sur pièces et sur place."""
     article(
         doc,
         9,
@@ -74,6 +102,10 @@ def articles_6_a_14(doc: DocumentWord) -> None:
             "œuvre du programme.",
         ],
     )
+
+
+def _article_10_evaluation(doc: DocumentWord) -> None:
+    """Article 10 : évaluation conjointe du programme."""
     article(
         doc,
         10,
@@ -85,6 +117,10 @@ def articles_6_a_14(doc: DocumentWord) -> None:
             "sa contribution à l'amélioration de l'offre de service des missions locales.",
         ],
     )
+
+
+def _article_11_avenant(doc: DocumentWord) -> None:
+    """Article 11 : modification par avenant."""
     article(
         doc,
         11,
@@ -95,6 +131,10 @@ def articles_6_a_14(doc: DocumentWord) -> None:
             "précise les éléments modifiés, sans remettre en cause les objectifs généraux définis à l'article 1er.",
         ],
     )
+
+
+def _article_12_annexe(doc: DocumentWord) -> None:
+    """Article 12 : l'annexe fait partie de la convention."""
     article(
         doc,
         12,
@@ -104,6 +144,10 @@ def articles_6_a_14(doc: DocumentWord) -> None:
             "financière, fait partie intégrante de la présente convention.",
         ],
     )
+
+
+def _article_13_resiliation(doc: DocumentWord) -> None:
+    """Article 13 : résiliation après mise en demeure."""
     article(
         doc,
         13,
@@ -115,6 +159,10 @@ def articles_6_a_14(doc: DocumentWord) -> None:
             "en demeure restée sans effet.",
         ],
     )
+
+
+def _article_14_recours(doc: DocumentWord) -> None:
+    """Article 14 : règlement amiable, puis tribunal administratif."""
     article(
         doc,
         14,

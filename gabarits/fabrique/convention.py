@@ -112,6 +112,12 @@ def article(doc: DocumentWord, numero: int, titre: str, lignes: Iterable[str] = 
 
 def articles_1_a_4(doc: DocumentWord) -> None:
     """Objet, durée, coût du programme, contributions."""
+    for rediger in (_article_1_objet, _article_2_duree, _article_3_cout, _article_4_contributions):
+        rediger(doc)
+
+
+def _article_1_objet(doc: DocumentWord) -> None:
+    """Article 1er : le programme mis en œuvre et son financement."""
     article(
         doc,
         1,
@@ -131,6 +137,10 @@ def articles_1_a_4(doc: DocumentWord) -> None:
             "{%p endif %}",
         ],
     )
+
+
+def _article_2_duree(doc: DocumentWord) -> None:
+    """Article 2 : l'année couverte et les obligations qui lui survivent."""
     article(
         doc,
         2,
@@ -142,6 +152,10 @@ def articles_1_a_4(doc: DocumentWord) -> None:
             "9 et 10) demeurent au-delà de ce terme.",
         ],
     )
+
+
+def _article_3_cout(doc: DocumentWord) -> None:
+    """Article 3 : coût total prévisionnel et budget détaillé dans l'annexe."""
     article(
         doc,
         3,
@@ -155,6 +169,10 @@ def articles_1_a_4(doc: DocumentWord) -> None:
             "objectifs fixés ; toute modification substantielle fait l'objet d'un avenant (article 11).",
         ],
     )
+
+
+def _article_4_contributions(doc: DocumentWord) -> None:
+    """Article 4 : titre selon la présence de la Région, puis les montants de chaque financeur."""
     paragraphe(doc, "{%p if region %}")
     article(doc, 4, "Montant des contributions de l'État et de la Région")
     paragraphe(doc, "{%p else %}")
@@ -180,37 +198,8 @@ def articles_1_a_4(doc: DocumentWord) -> None:
 
 def article_5(doc: DocumentWord) -> None:
     """Modalités de versement : échéancier, compte bancaire, imputation, ordonnateur, comptable."""
-    article(
-        doc,
-        5,
-        "Modalités de versement",
-        [
-            "{%p if versements_par_defaut %}",
-            "Faute d'échéancier particulier convenu entre les parties, la contribution de l'État est versée selon "
-            "l'échéancier établi par défaut, soit une avance à la signature de la présente convention puis le solde :",
-            "{%p else %}",
-            "La contribution de l'État est versée selon l'échéancier suivant :",
-            "{%p endif %}",
-        ],
-    )
-    for p in doc.paragraphs[-4::2]:
-        p.paragraph_format.keep_with_next = True
-    largeurs = (2800, 2600, LARGEUR_PORTRAIT - 5400)
-    t = tableau(doc, largeurs)
-    entete = ligne(t, largeurs, entete=True, fond=FOND_ENTETE)
-    for c, titre in zip(entete.cells, ("Date de versement", "Montant", "Objet du versement"), strict=True):
-        cellule(c, ["**" + titre])
-    ligne_balise(t, largeurs, "{%tr for v in versements %}")
-    r = ligne(t, largeurs)
-    cellule(r.cells[0], ["{{ v.date }}"])
-    cellule(r.cells[1], ["{{ v.montant }}"], alignement=WD_ALIGN_PARAGRAPH.RIGHT)
-    cellule(r.cells[2], ["{{ v.libelle }}"])
-    ligne_balise(t, largeurs, "{%tr endfor %}")
-    total = ligne(t, largeurs, fond=FOND_TOTAL)
-    cellule(total.cells[0], ["**Total"])
-    cellule(total.cells[1], ["**{{ montants.etat }}"], alignement=WD_ALIGN_PARAGRAPH.RIGHT)
-    cellule(total.cells[2], [""])
-    solidaires([entete, r])
+    _article_5_introduction(doc)
+    _echeancier_versements(doc)
     p = paragraphe(
         doc,
         "Les versements sont effectués sous réserve de la disponibilité des crédits et du respect, par la "
@@ -231,6 +220,45 @@ def article_5(doc: DocumentWord) -> None:
         "Normal",
         "List Bullet",
     )
+
+
+def _article_5_introduction(doc: DocumentWord) -> None:
+    """Titre de l'article 5 et phrase d'annonce de l'échéancier, solidaire du tableau qui suit."""
+    article(
+        doc,
+        5,
+        "Modalités de versement",
+        [
+            "{%p if versements_par_defaut %}",
+            "Faute d'échéancier particulier convenu entre les parties, la contribution de l'État est versée selon "
+            "l'échéancier établi par défaut, soit une avance à la signature de la présente convention puis le solde :",
+            "{%p else %}",
+            "La contribution de l'État est versée selon l'échéancier suivant :",
+            "{%p endif %}",
+        ],
+    )
+    for p in doc.paragraphs[-4::2]:  # les deux phrases d'annonce
+        p.paragraph_format.keep_with_next = True
+
+
+def _echeancier_versements(doc: DocumentWord) -> None:
+    """Tableau des versements : en-tête répété, une ligne par versement, total de la contribution."""
+    largeurs = (2800, 2600, LARGEUR_PORTRAIT - 5400)
+    t = tableau(doc, largeurs)
+    entete = ligne(t, largeurs, entete=True, fond=FOND_ENTETE)
+    for c, titre in zip(entete.cells, ("Date de versement", "Montant", "Objet du versement"), strict=True):
+        cellule(c, ["**" + titre])
+    ligne_balise(t, largeurs, "{%tr for v in versements %}")
+    r = ligne(t, largeurs)
+    cellule(r.cells[0], ["{{ v.date }}"])
+    cellule(r.cells[1], ["{{ v.montant }}"], alignement=WD_ALIGN_PARAGRAPH.RIGHT)
+    cellule(r.cells[2], ["{{ v.libelle }}"])
+    ligne_balise(t, largeurs, "{%tr endfor %}")
+    total = ligne(t, largeurs, fond=FOND_TOTAL)
+    cellule(total.cells[0], ["**Total"])
+    cellule(total.cells[1], ["**{{ montants.etat }}"], alignement=WD_ALIGN_PARAGRAPH.RIGHT)
+    cellule(total.cells[2], [""])
+    solidaires([entete, r])
 
 
 def _coordonnees_bancaires(doc: DocumentWord) -> None:
