@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +63,20 @@ def outils() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{message} ; ils sont obligatoires en CI", pytrace=False)
         pytest.skip(message)
+
+
+def convgen(*arguments: str | Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``python -m convgen …`` depuis la racine du dépôt, hors terminal ; aucune sortie ne montre de trace d'appel."""
+    resultat = subprocess.run(
+        [sys.executable, "-m", "convgen", *map(str, arguments)],
+        cwd=RACINE,
+        env={**os.environ, "PYTHONPATH": str(RACINE)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
+    )
+    assert "Traceback" not in resultat.stdout + resultat.stderr, resultat.stderr
+    return resultat

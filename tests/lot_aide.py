@@ -5,15 +5,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import docx
+from conftest import convgen  # noqa: F401 (réexporté pour les tests du lot)
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLES = RACINE / "donnees_exemple"
@@ -46,23 +44,6 @@ def modifier_json(chemin: Path, **changements: Any) -> None:
             cible = cible[morceau]
         cible[dernier] = valeur
     chemin.write_text(json.dumps(donnees, ensure_ascii=False), encoding="utf-8")
-
-
-def convgen(*arguments: str | Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """``python -m convgen …`` depuis la racine du dépôt, entrée et sorties hors terminal ; jamais de trace d'appel."""
-    resultat = subprocess.run(
-        [sys.executable, "-m", "convgen", *map(str, arguments)],
-        cwd=RACINE,
-        env={**os.environ, "PYTHONPATH": str(RACINE)},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-        check=False,
-    )
-    assert "Traceback" not in resultat.stdout + resultat.stderr, resultat.stderr
-    return resultat
 
 
 def sha256(chemin: Path) -> str:

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import donnees_valides, ecrire_yaml, modifier
+from conftest import convgen, donnees_valides, ecrire_yaml, modifier
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLES = RACINE / "donnees_exemple"
-
-
-def convgen(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
-    """Lance ``python -m convgen`` depuis la racine du dépôt ; aucune sortie ne montre de trace d'appel."""
-    resultat = subprocess.run(
-        [sys.executable, "-m", "convgen", *map(str, arguments)],
-        cwd=RACINE,
-        env={**os.environ, "PYTHONPATH": str(RACINE)},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
-    assert "Traceback" not in resultat.stdout + resultat.stderr
-    return resultat
 
 
 # --- valider --------------------------------------------------------------------------

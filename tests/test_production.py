@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import convgen
 from docx_texte import EXEMPLES, RACINE, convention_exemple, gabarit_word, ouvrir, tableau_apres
 
 from convgen.contexte import Version
@@ -20,22 +19,6 @@ from convgen.rendu import generer_docx
 AUVERGNE = "donnees_exemple/auvergne_2009_tripartite.yaml"
 BRETAGNE = "donnees_exemple/bretagne_2009_bipartite.yaml"
 TROIS_ERREURS = "donnees_exemple/invalides/trois_erreurs.yaml"
-
-
-def convgen(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
-    """``python -m convgen …`` depuis la racine du dépôt ; aucune sortie ne montre de trace d'appel."""
-    resultat = subprocess.run(
-        [sys.executable, "-m", "convgen", *map(str, arguments)],
-        cwd=RACINE,
-        env={**os.environ, "PYTHONPATH": str(RACINE)},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    assert "Traceback" not in resultat.stdout + resultat.stderr
-    return resultat
 
 
 def contenu(dossier: Path) -> list[str]:
