@@ -5,7 +5,7 @@ utilisation, de sorte que ``import convgen`` (et la ligne de commande) démarre 
 et sans effet de bord.
 
 >>> import convgen
->>> convention = convgen.charger("donnees_exemple/auvergne_2009.yaml")  # doctest: +SKIP
+>>> convention = convgen.charger("donnees_exemple/auvergne_2009_tripartite.yaml")  # doctest: +SKIP
 >>> [c.code for c in convgen.valider(convention)]  # doctest: +SKIP
 ['seuil-convention']
 """
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from convgen.chargement import charger
     from convgen.contexte import construire_contexte
     from convgen.erreurs import Constat, ErreurConvgen, Gravite
+    from convgen.lot import generer_lot
     from convgen.modele import Convention
     from convgen.pdf import generer_pdf
     from convgen.regles import valider
@@ -32,6 +33,7 @@ __all__ = [
     "charger",
     "construire_contexte",
     "generer_docx",
+    "generer_lot",
     "generer_pdf",
     "valider",
 ]
@@ -44,6 +46,7 @@ _ORIGINES = {
     "charger": "convgen.chargement",
     "construire_contexte": "convgen.contexte",
     "generer_docx": "convgen.rendu",
+    "generer_lot": "convgen.lot",
     "generer_pdf": "convgen.pdf",
     "valider": "convgen.regles",
 }

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
+from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, motif_systeme
 from convgen.modele import ETIQUETTES_ACTION, Convention
 
 TAILLE_MAX = 2 * 1024 * 1024
@@ -101,7 +101,7 @@ def lire(chemin: str | Path) -> tuple[dict[str, Any], dict[str, int]]:
             f"le fichier n'est pas en UTF-8 (octet illisible en position {exc.start + 1})", fichier=chemin
         ) from None
     except OSError as exc:
-        raise FichierIllisible(f"lecture impossible ({exc.strerror})", fichier=chemin) from None
+        raise FichierIllisible(f"lecture impossible ({motif_systeme(exc)})", fichier=chemin) from None
     if chemin.suffix.lower() == ".json":
         return _lire_json(texte, chemin), {}
     return _lire_yaml(texte, chemin)
@@ -114,6 +114,8 @@ def _lire_json(texte: str, chemin: Path) -> dict[str, Any]:
         raise FichierIllisible(f"JSON mal formé : {exc.msg}", fichier=chemin, ligne=exc.lineno) from None
     except RecursionError:
         raise FichierIllisible("JSON refusé : imbrication trop profonde", fichier=chemin) from None
+    except ValueError:  # nombre entier de plus de 4 300 chiffres (limite de Python)
+        raise FichierIllisible("JSON refusé : nombre démesuré", fichier=chemin) from None
     return _verifier_racine(donnees, chemin)
 
 
@@ -130,12 +132,32 @@ def _lire_yaml(texte: str, chemin: Path) -> tuple[dict[str, Any], dict[str, int]
             chargeur.dispose()
     except yaml.MarkedYAMLError as exc:
         ligne = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise FichierIllisible(f"YAML mal formé : {exc.problem}", fichier=chemin, ligne=ligne) from None
+        raise FichierIllisible(f"YAML mal formé : {_probleme_yaml(exc.problem)}", fichier=chemin, ligne=ligne) from None
     except yaml.YAMLError as exc:
         raise FichierIllisible(f"YAML refusé : {exc}", fichier=chemin) from None
     except RecursionError:
         raise FichierIllisible("YAML refusé : imbrication trop profonde", fichier=chemin) from None
+    except ValueError:  # nombre entier de plus de 4 300 chiffres, date impossible hors d'un champ
+        raise FichierIllisible("YAML refusé : valeur démesurée ou impossible", fichier=chemin) from None
     return _verifier_racine(donnees, chemin), lignes
+
+
+_PROBLEMES_YAML = {
+    "mapping values are not allowed": "« : » inattendu (une valeur contenant « : » doit être entre guillemets)",
+    "found character '\\t'": "tabulation interdite en YAML : indentez avec des espaces",
+    "could not find expected ':'": "« : » attendu après la clé",
+    "found unhashable key": "clé invalide (une liste ou un dictionnaire ne peut pas servir de clé)",
+    "found undefined alias": "alias « * » sans ancre « & » correspondante",
+    "expected <block end>": "indentation incohérente",
+    "did not find expected key": "indentation incohérente ou clé attendue",
+    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+}
+
+
+def _probleme_yaml(probleme: str | None) -> str:
+    """Le problème signalé par PyYAML, en français pour les plus courants."""
+    texte = probleme or "erreur de syntaxe"
+    return next((fr for en, fr in _PROBLEMES_YAML.items() if texte.startswith(en)), texte)
 
 
 def _relever_lignes(noeud: yaml.Node, loc: tuple[int | str, ...], lignes: dict[str, int]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -97,6 +98,7 @@ def commande_generer(arguments: argparse.Namespace) -> int:
     sortie = Path(arguments.sortie)
     gabarit = charger_gabarit(arguments.gabarit)
     convertisseur = Convertisseur() if arguments.pdf else None
+    debut = time.time()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
     code = 0
     try:
         for fichier in arguments.fichiers:
@@ -109,6 +111,7 @@ def commande_generer(arguments: argparse.Namespace) -> int:
                 strict=arguments.strict,
                 ecraser=arguments.ecraser,
                 convertisseur=convertisseur,
+                pas_avant=debut,
             )
             for production in productions:
                 _afficher_constats(production.source, production.constats)
@@ -346,6 +349,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return executer(arguments)
     except ErreurConvgen as exc:
         print(f"convgen : {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # dernier recours : disque plein, droits… jamais de trace d'appel
+        from convgen.erreurs import motif_systeme
+
+        print(f"convgen : {exc.filename or ''} : {motif_systeme(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("convgen : interrompu.", file=sys.stderr)

@@ -213,8 +213,13 @@ def _signature(c: Convention, nombre_parties: int, projet: bool) -> CtxSignature
         "lieu": c.signature.lieu,
         "date": date,
         "exemplaires": nombre,
-        "mention": f"Fait à {c.signature.lieu}, le {date}, en {nombre} exemplaires originaux.",
+        "mention": f"Fait à {c.signature.lieu}, le {date}, en {_exemplaires(nombre)}.",
     }
+
+
+def _exemplaires(nombre: str) -> str:
+    """« trois exemplaires originaux » ; « un exemplaire original »."""
+    return "un exemplaire original" if nombre == "un" else f"{nombre} exemplaires originaux"
 
 
 def _financements(action: ActionResolue) -> list[CtxFinancement]:

@@ -29,6 +29,7 @@ français complet, que la ligne de commande affiche sans trace d'appel.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -190,3 +191,21 @@ class FichierExistant(ErreurSortie):
 
 class ErreurLot(ErreurConvgen):
     """Le lot s'est interrompu pour une cause extérieure aux données ; ``--reprendre`` le termine."""
+
+
+_MOTIFS_SYSTEME = {
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "disque plein",
+    errno.EEXIST: "existe déjà",
+    errno.ENOENT: "introuvable",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENAMETOOLONG: "nom trop long",
+}
+
+
+def motif_systeme(exc: OSError) -> str:
+    """La cause d'une erreur du système, en français quand elle est courante."""
+    return _MOTIFS_SYSTEME.get(exc.errno or 0, exc.strerror or str(exc))

@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
-from convgen.erreurs import ErreurSortie, FichierExistant
+from convgen.erreurs import ErreurSortie, FichierExistant, motif_systeme
 
 LONGUEUR_MAX_NOM = 80
 _RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -57,7 +57,7 @@ def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Pa
         chemin.parent.mkdir(parents=True, exist_ok=True)
         descripteur, temporaire = tempfile.mkstemp(dir=chemin.parent, prefix=f".{chemin.name}.", suffix=".tmp")
     except OSError as exc:
-        raise ErreurSortie(f"{chemin} : écriture impossible ({exc.strerror})") from None
+        raise ErreurSortie(f"{chemin} : écriture impossible ({motif_systeme(exc)})") from None
     try:
         Path(temporaire).chmod(0o666 & ~_umask())  # mkstemp crée en 0600 : on rend les droits habituels
         with os.fdopen(descripteur, "wb") as fichier:
@@ -84,7 +84,7 @@ def _remplacer(temporaire: Path, chemin: Path) -> None:
     except IsADirectoryError:
         raise ErreurSortie(f"{chemin} est un dossier : rien n'a été écrit") from None
     except OSError as exc:
-        raise ErreurSortie(f"{chemin} : écriture impossible ({exc.strerror})") from None
+        raise ErreurSortie(f"{chemin} : écriture impossible ({motif_systeme(exc)})") from None
 
 
 def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:

@@ -26,12 +26,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from convgen.contexte import Version
-from convgen.erreurs import ErreurConvgen, ErreurLot, ErreurPdf
+from convgen.erreurs import ErreurConvgen, ErreurLot, ErreurPdf, ErreurSortie, motif_systeme
 from convgen.pdf import Convertisseur
 from convgen.production import Statut
 from convgen.rapport import DOSSIER_ETAT, Journal, ecrire_rapports, empreinte_fichiers, ligne_rapport
@@ -55,6 +55,7 @@ class Tache:
     gabarit: str | None
     debut: float
     pdf: bool = False
+    reprise: bool = False
     convention: Any = None
     """Convention déjà lue (ligne de classeur) ; sinon le processus lit ``source`` lui-même."""
     empreinte_source: str = ""
@@ -96,30 +97,55 @@ class RapportLot:
         return 1 if self.echecs else 0
 
 
-def lister_entrees(sources: Iterable[str | Path]) -> Iterator[tuple[str, Any, str]]:
-    """(source, convention déjà lue ou None, empreinte) pour chaque entrée, dans un ordre stable."""
-    from convgen.tableur import est_tableur, lire_tableur
+def _fichiers_du_dossier(dossier: Path, exclus: Path | None) -> list[Path]:
+    """Les fichiers de données d'un dossier, sans dossiers cachés, fichiers verrous d'Excel (« ~$ ») ni le
+    dossier de sortie du lot lui-même (ses rapports ne sont pas des entrées)."""
+    from convgen.tableur import est_tableur
 
+    retenus = []
+    for chemin in dossier.rglob("*"):
+        relatif = chemin.relative_to(dossier)
+        if any(p.startswith((".", "~$")) for p in relatif.parts):
+            continue
+        if exclus is not None and (chemin.resolve() == exclus or exclus in chemin.resolve().parents):
+            continue
+        if chemin.is_file() and (chemin.suffix.lower() in EXTENSIONS or est_tableur(chemin)):
+            retenus.append(chemin)
+    return sorted(retenus)
+
+
+def _empreinte_source(chemin: Path) -> str:
+    try:
+        return empreinte_fichiers([chemin])
+    except OSError:
+        return ""  # fichier illisible : l'examen le dira (fichier-illisible)
+
+
+def lister_entrees(sources: Iterable[str | Path], *, sortie: Path | None = None) -> Iterator[tuple[str, Any, str]]:
+    """(source, examen déjà fait ou None, empreinte) pour chaque entrée, dans un ordre stable.
+
+    Un classeur donne une entrée par convention ; un classeur illisible, une entrée en erreur : rien
+    n'arrête le lot.
+    """
+    from convgen.production import examiner_source
+    from convgen.tableur import est_tableur
+
+    exclus = sortie.resolve() if sortie is not None else None
     for source in sources:
         chemin = Path(source)
-        if chemin.is_dir():
-            fichiers = sorted(p for p in chemin.rglob("*") if p.suffix.lower() in EXTENSIONS or est_tableur(p))
-        else:
-            fichiers = [chemin]
+        fichiers = _fichiers_du_dossier(chemin, exclus) if chemin.is_dir() else [chemin]
         for fichier in fichiers:
             if est_tableur(fichier):
-                for examen in lire_tableur(fichier):
+                for examen in examiner_source(fichier):
                     contenu = examen.convention.model_dump_json() if examen.convention else examen.fichier
                     yield examen.fichier, examen, hashlib.sha256(contenu.encode()).hexdigest()
             else:
-                yield str(fichier), None, empreinte_fichiers([fichier])
+                yield str(fichier), None, _empreinte_source(fichier)
 
 
 def _empreinte_tache(tache: Tache, empreinte_gabarit: str) -> str:
     """Empreinte de tout ce qui détermine le document : données, version, projet, gabarit, convgen."""
-    from convgen import __name__ as paquet
-
-    morceaux = [paquet, _version_convgen(), tache.empreinte_source, str(tache.version), str(tache.projet)]
+    morceaux = ["convgen", _version_convgen(), tache.empreinte_source, str(tache.version), str(tache.projet)]
     return hashlib.sha256("\x1f".join([*morceaux, empreinte_gabarit]).encode()).hexdigest()
 
 
@@ -174,10 +200,13 @@ def generer_lot(
     # processus nés par « fork » en héritent tout compilé.
     charger_gabarit(gabarit)
     dossier = Path(sortie)
-    dossier.mkdir(parents=True, exist_ok=True)
     chemin_gabarit = Path(gabarit) if gabarit is not None else chemin_gabarit_par_defaut()
     empreinte_gabarit = empreinte_fichiers([chemin_gabarit])
-    journal = Journal(dossier, reprendre=reprendre)
+    try:
+        dossier.mkdir(parents=True, exist_ok=True)
+        journal = Journal(dossier, reprendre=reprendre)
+    except OSError as exc:
+        raise ErreurSortie(f"{dossier} : dossier de sortie inutilisable ({motif_systeme(exc)})") from None
     try:  # fermé même si le lot est interrompu (Ctrl-C) : rien ne reste ouvert
         debut = time.time()
         taches = [
@@ -188,15 +217,16 @@ def generer_lot(
                 str(dossier),
                 projet,
                 strict,
-                ecraser or reprendre,
+                ecraser,
                 None if gabarit is None else str(gabarit),
                 debut,
                 pdf,
+                reprendre,
                 convention,
                 empreinte,
             )
             for i, (version, (source, convention, empreinte)) in enumerate(
-                (v, e) for e in lister_entrees(sources) for v in versions
+                (v, e) for e in lister_entrees(sources, sortie=dossier) for v in versions
             )
         ]
         avancement = Avancement(total=len(taches))
@@ -208,6 +238,9 @@ def generer_lot(
             if deja is not None:
                 lignes[tache.indice] = {**deja, "statut": Statut.REPRIS}
                 avancement.repris += 1
+            elif reprendre and not ecraser and journal.produit_par_nous(tache.source, tache.version):
+                # Reprise : on peut remplacer ce que ce lot a lui-même écrit (fichiers intacts), rien d'autre.
+                a_faire.append(replace(tache, ecraser=True))
             else:
                 a_faire.append(tache)
         _signaler(progression, avancement)
@@ -307,6 +340,7 @@ def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
             avec_structure=True,
             avec_pdf=tache.pdf,
             pas_avant=tache.debut,
+            reprise=tache.reprise,
         )
     except (ErreurConvgen, OSError) as exc:  # défense : une entrée ne doit jamais arrêter le lot
         production = Production(tache.source, str(tache.version or "auto"), Statut.ECHEC, message=str(exc))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from convgen.contexte import Version
-from convgen.erreurs import ConversionEchouee, FichierExistant, LibreOfficeAbsent
+from convgen.erreurs import ConversionEchouee, FichierExistant, LibreOfficeAbsent, motif_systeme
 from convgen.fichiers import ecrire
 from convgen.modele import Convention
 from convgen.rendu import Gabarit, generer_docx
@@ -130,7 +130,7 @@ def _executer(commande: list[str], delai: float, document: Path) -> str:
             env={**os.environ, "SAL_USE_VCLPLUGIN": "svp", "HOME": os.environ.get("HOME", tempfile.gettempdir())},
         )
     except OSError as exc:
-        raise ConversionEchouee(document, f"LibreOffice n'a pas pu démarrer ({exc.strerror})") from None
+        raise ConversionEchouee(document, f"LibreOffice n'a pas pu démarrer ({motif_systeme(exc)})") from None
     try:
         sortie, _ = processus.communicate(timeout=delai)
     except subprocess.TimeoutExpired:

@@ -9,6 +9,7 @@ si on le demande, son PDF. Aucun fichier existant n'est remplacé sans ``ecraser
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -81,8 +82,17 @@ def examiner_source(chemin: str | Path) -> list[Examen]:
 
 
 def produire(source: str | Path, sortie: Path, **options: Any) -> list[Production]:
-    """Examine un fichier (ou chaque convention d'un classeur) et écrit les documents de ceux qui sont acceptés."""
-    return [produire_examen(examen, sortie, **options) for examen in examiner_source(source)]
+    """Examine un fichier (ou chaque convention d'un classeur) et écrit les documents de ceux qui sont acceptés.
+
+    Un classeur peut décrire deux structures d'une même région : le nom des documents porte alors
+    la structure. ``pas_avant`` (par défaut, maintenant) protège ce qui vient d'être écrit par une
+    autre convention du même appel, même avec ``ecraser``.
+    """
+    examens = examiner_source(source)
+    options.setdefault("pas_avant", time.time())
+    if len(examens) > 1:
+        options.setdefault("avec_structure", True)
+    return [produire_examen(examen, sortie, **options) for examen in examens]
 
 
 def produire_examen(
@@ -98,10 +108,13 @@ def produire_examen(
     avec_structure: bool = False,
     avec_pdf: bool = False,
     pas_avant: float | None = None,
+    reprise: bool = False,
 ) -> Production:
     """Produit les documents d'une convention examinée.
 
     ``avec_pdf`` : le PDF sera produit plus tard (par lot) ; sa place est contrôlée dès maintenant.
+    ``reprise`` : un .docx déjà présent avec exactement les octets attendus est accepté tel quel
+    (document écrit juste avant une interruption, que le journal n'a pas eu le temps de consigner).
     ``pas_avant`` (heure de début d'un lot) : un fichier écrit depuis ce moment vient d'une
     autre entrée du même lot ; il n'est jamais remplacé, même avec ``ecraser``.
     """
@@ -114,11 +127,20 @@ def produire_examen(
         modele = gabarit if isinstance(gabarit, Gabarit) else charger_gabarit(gabarit)
         docx = chemin_dans(sortie, nom_document(examen.convention, version, avec_structure=avec_structure))
         pdf = docx.with_suffix(".pdf")
-        for cible in (docx, pdf) if convertisseur or avec_pdf else (docx,):
-            _verifier_cible(cible, ecraser=ecraser, pas_avant=pas_avant)
-        resultat.fichiers.append(ecrire_atomique(docx, rendre_docx(contexte, gabarit=modele), ecraser=ecraser))
+        if convertisseur or avec_pdf:
+            _verifier_cible(pdf, ecraser=ecraser, pas_avant=pas_avant)
+        octets = rendre_docx(contexte, gabarit=modele)
+        if reprise and _identique(docx, octets):
+            resultat.fichiers.append(docx)  # écrit avant l'interruption, pas encore consigné : le même document
+        else:
+            _verifier_cible(docx, ecraser=ecraser, pas_avant=pas_avant)
+            resultat.fichiers.append(ecrire_atomique(docx, octets, ecraser=ecraser))
         if convertisseur is not None:
-            resultat.fichiers.append(_vers_pdf(docx, pdf, convertisseur, ecraser=ecraser))
+            try:
+                resultat.fichiers.append(_vers_pdf(docx, pdf, convertisseur, ecraser=ecraser))
+            except ErreurConvgen as exc:
+                resultat.fichiers = []  # le .docx reste : il est complet ; le message le dit
+                raise ErreurConvgen(f"{exc} ; le document Word {docx} est écrit, lui") from None
     except DonneesInvalides as exc:  # version tripartite sans données de la Région
         resultat.constats = [*resultat.constats, *exc.constats]
         resultat.message = "; ".join(c.message for c in exc.constats)
@@ -128,6 +150,11 @@ def produire_examen(
         return resultat
     resultat.statut = Statut.PRODUIT
     return resultat
+
+
+def _identique(docx: Path, octets: bytes) -> bool:
+    """Le rendu est reproductible : un fichier aux mêmes octets est le même document."""
+    return docx.is_file() and docx.stat().st_size == len(octets) and docx.read_bytes() == octets
 
 
 def _verifier_cible(cible: Path, *, ecraser: bool, pas_avant: float | None) -> None:

@@ -18,7 +18,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from convgen.modele import Convention
 from convgen.production import Production, Statut
 
 DOSSIER_ETAT = ".convgen"
+_MONTANTS = {"cout_total", "etat", "conseil_regional", "autres_financeurs", "ratio_budget_missions_locales"}
+"""Colonnes de la synthèse gardées en texte dans le JSON, redevenues des nombres pour les tableurs."""
 COLONNES_SYNTHESE = [
     "source",
     "version",
@@ -68,7 +70,7 @@ def synthese(convention: Convention, alertes: int) -> dict[str, Any]:
         "etat": convention.total_etat,
         "conseil_regional": convention.total_region,
         "autres_financeurs": autres,
-        "ratio_budget_missions_locales": (convention.ratio_budget * 100).quantize(Decimal("0.01")),
+        "ratio_budget_missions_locales": (convention.ratio_budget * 100).quantize(Decimal("0.01"), ROUND_HALF_UP),
         **{f"actions_mission_{r}": n for r, n in zip(("I", "II", "III", "IV"), par_mission, strict=True)},
         "alertes": alertes,
     }
@@ -134,6 +136,15 @@ class Journal:
                 return None
         return ligne
 
+    def produit_par_nous(self, source: str, version: str | None) -> bool:
+        """Vrai si le journal a déjà une ligne pour cette tâche et que ses fichiers présents sont intacts :
+        ce sont nos fichiers, une reprise peut les remplacer."""
+        ligne = self._precedent.get((source, version or "auto"))
+        if ligne is None:
+            return False
+        presents = [f for f in ligne["fichiers"] if Path(f["chemin"]).is_file()]
+        return all(empreinte_fichiers([Path(f["chemin"])]) == f["sha256"] for f in presents)
+
     def ajouter(self, ligne: dict[str, Any]) -> None:
         # Vidé à chaque ligne : une interruption du processus (Ctrl-C, arrêt brutal) ne perd rien.
         # Forcé sur le disque à la fermeture seulement : une coupure de courant peut faire refaire
@@ -181,17 +192,7 @@ def _lignes_synthese(lignes: Sequence[dict[str, Any]]) -> Iterable[list[Any]]:
         s = ligne.get("synthese")
         if s and ligne["statut"] in (Statut.PRODUIT, Statut.REPRIS):
             valeurs = {"source": ligne["source"], "version": ligne["version"], **s}
-            yield [_nombre(valeurs[c]) for c in COLONNES_SYNTHESE]
-
-
-def _nombre(valeur: Any) -> Any:
-    """Les montants du JSON (chaînes) redeviennent des Decimal pour les tableurs."""
-    if isinstance(valeur, str):
-        try:
-            return Decimal(valeur) if valeur.replace(".", "", 1).isdigit() else valeur
-        except ArithmeticError:
-            return valeur
-    return valeur
+            yield [Decimal(valeurs[c]) if c in _MONTANTS else valeurs[c] for c in COLONNES_SYNTHESE]
 
 
 def _synthese_xlsx(lignes: Sequence[dict[str, Any]]) -> bytes:

@@ -130,6 +130,14 @@ def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat
 )
 def _versements(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     if convention.versements is None:
+        # Échéancier par défaut : l'avance tombe à la signature, qui doit donc être dans l'année.
+        hors = [v for v in convention.versements_prevus if v.date.year != convention.annee]
+        if hors:
+            yield constat(
+                f"l'échéancier par défaut verserait l'avance le {date_longue(hors[0].date)}, hors de l'année "
+                f"{convention.annee} : corrigez la date de signature ou saisissez les versements",
+                "signature.date",
+            )
         return
     for i, versement in enumerate(convention.versements):
         if versement.date.year != convention.annee:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,7 +123,7 @@ class Gabarit:
         for nom_partie, contenu in self._entrees.items():
             if not _PARTIES_A_RENDRE.match(nom_partie):
                 continue
-            xml = contenu.decode("utf-8")
+            xml = texte_xml(contenu, self.nom, nom_partie)
             if not _BALISES.search(xml):
                 continue
             try:
@@ -168,6 +169,17 @@ def _lieu(nom_partie: str) -> str:
     return "corps du document" if nom_partie == "word/document.xml" else nom_partie
 
 
+def texte_xml(contenu: bytes, gabarit: str, nom_partie: str) -> str:
+    """Le XML d'une partie en texte ; une partie enregistrée en UTF-16 est relue par lxml (sans déclaration)."""
+    try:
+        return contenu.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return str(etree.tostring(etree.fromstring(contenu), encoding="unicode"))
+        except etree.XMLSyntaxError as exc:
+            raise ErreurGabarit(f"{gabarit} : {_lieu(nom_partie)} : XML illisible ({exc.msg})") from None
+
+
 def _verifier_xml(octets: bytes, gabarit: str, nom_partie: str) -> None:
     try:
         etree.fromstring(octets, etree.XMLParser(resolve_entities=False, huge_tree=True))
@@ -200,7 +212,7 @@ def _lire_archive(octets: bytes, nom: str) -> dict[str, bytes]:
             if "word/document.xml" not in noms:
                 raise ErreurGabarit(f"{nom} : ce n'est pas un document Word (word/document.xml manquant)")
             return {i.filename: archive.read(i) for i in infos if not i.is_dir()}
-    except (zipfile.BadZipFile, EOFError):
+    except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError):  # abîmé, chiffré, exotique
         raise ErreurGabarit(f"{nom} : ce n'est pas un fichier .docx valide (archive zip illisible)") from None
 
 

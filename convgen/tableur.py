@@ -162,9 +162,9 @@ def _ouvrir(chemin: Path) -> Any:
         raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) est attendu", fichier=chemin)
     try:
         return load_workbook(chemin, read_only=True, data_only=True)
-    except Exception as exc:  # zip abîmé, XML invalide… : le fichier vient de l'extérieur
+    except Exception:  # zip abîmé, XML invalide… : le fichier vient de l'extérieur
         raise FichierIllisible(
-            f"ce n'est pas un classeur Excel valide ({type(exc).__name__})", fichier=chemin
+            "ce n'est pas un classeur Excel valide (archive ou contenu illisible)", fichier=chemin
         ) from None
 
 

@@ -22,7 +22,7 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from lxml import etree
 
 from convgen.erreurs import ErreurGabarit, GabaritInvalide, ProblemeGabarit
-from convgen.rendu import _PARTIES_A_RENDRE, _lire_archive, _lire_octets, environnement, preparer_xml
+from convgen.rendu import _PARTIES_A_RENDRE, _lire_archive, _lire_octets, environnement, preparer_xml, texte_xml
 from convgen.schema_contexte import Contexte
 
 __all__ = ["FILTRES_PERMIS", "TESTS_PERMIS", "verifier_gabarit", "verifier_ou_lever"]
@@ -143,7 +143,9 @@ def _verifier_partie(nom: str, contenu: bytes, env: Environment) -> list[Problem
         _Analyse(lignes, signaler).bloc(modele.body, {**_champs(Contexte), "range": Any, "namespace": Any})
     if not trouves and balises:
         try:  # filet de sécurité : ce que compilera le rendu lui-même
-            env.parse(preparer_xml(contenu.decode("utf-8")))
+            env.parse(preparer_xml(texte_xml(contenu, "gabarit", nom)))
+        except ErreurGabarit:
+            pass  # partie illisible : déjà signalée par l'analyse XML ci-dessus
         except TemplateSyntaxError as exc:
             trouves.append(
                 (

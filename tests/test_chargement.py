@@ -227,7 +227,7 @@ def _bombe(niveaux: int, largeur: int) -> str:
         pytest.param("c.yaml", "annee: 2009\nregion: [Bretagne\nnumero: x\n", 3,
                      "YAML mal formé : expected ',' or ']', but got ':'", id="crochet-non-ferme"),
         pytest.param("c.yaml", "annee: 2009\n\tregion: Bretagne\n", 2,
-                     "YAML mal formé : found character '\\t' that cannot start any token", id="tabulation"),
+                     "YAML mal formé : tabulation interdite en YAML : indentez avec des espaces", id="tabulation"),
         pytest.param("c.json", '{"annee": 2009,\n "region": }', 2, "JSON mal formé : Expecting value", id="json"),
         pytest.param("c.JSON", '{"annee": 2009\n"region": "x"}', 2, "JSON mal formé : Expecting ',' delimiter",
                      id="json-majuscules"),
@@ -331,3 +331,19 @@ def test_identifiant_sans_guillemets_refuse_avec_conseil(champ: str, valeur: int
     assert constat.message == (
         f'écrivez cette valeur entre guillemets ("{valeur}") : lue comme un nombre, elle peut perdre ses zéros initiaux'
     )
+
+
+@pytest.mark.parametrize(
+    ("nom", "texte", "motif"),
+    [
+        ("enorme.json", '{"annee": ' + "9" * 5000 + "}", "JSON refusé : nombre démesuré"),
+        ("enorme.yaml", "annee: " + "9" * 5000 + "\n", "YAML refusé : valeur démesurée ou impossible"),
+    ],
+    ids=["json", "yaml"],
+)
+def test_nombre_demesure_refuse_sans_trace(tmp_path: Path, nom: str, texte: str, motif: str) -> None:
+    chemin = tmp_path / nom
+    chemin.write_text(texte, encoding="utf-8")
+    with pytest.raises(FichierIllisible) as exc:
+        lire(chemin)
+    assert exc.value.motif == motif

@@ -362,3 +362,13 @@ def test_chaque_cle_documentee_dans_le_schema() -> None:
         proprietes = (schema if nom == "Contexte" else schema["$defs"][nom])["properties"]
         assert sorted(proprietes) == sorted(typing.get_type_hints(type_)), nom
         assert [cle for cle, p in proprietes.items() if not p.get("description", "").strip()] == [], nom
+
+
+@pytest.mark.parametrize(
+    ("exemplaires", "fin"),
+    [(1, "en un exemplaire original."), (2, "en deux exemplaires originaux."), (4, "en quatre exemplaires originaux.")],
+    ids=["un", "deux", "quatre"],
+)
+def test_mention_des_exemplaires_accordee(exemplaires: int, fin: str) -> None:
+    convention = convention_exemple("bretagne", {"signature.exemplaires": exemplaires})
+    assert construire_contexte(convention)["signature"]["mention"].endswith(fin)

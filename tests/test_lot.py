@@ -312,3 +312,37 @@ def test_modele_tableur_par_la_ligne_de_commande(tmp_path: Path) -> None:
 
     assert convgen("modele-tableur", chemin, "--ecraser").returncode == 0
     assert openpyxl.load_workbook(chemin).sheetnames[0] == "Aide"
+
+
+def test_entrees_fautives_n_arretent_pas_le_lot(tmp_path: Path) -> None:
+    """Fichier absent, verrou d'Excel, rapports d'un lot précédent dans le dossier source : rien ne casse."""
+    entrees = tmp_path / "entrees"
+    entrees.mkdir()
+    (entrees / "bretagne.yaml").write_bytes(BRETAGNE.read_bytes())
+    (entrees / "~$budgets.xlsx").write_bytes(b"verrou")
+    sortie = entrees / "sortie"
+    for _ in range(2):  # la seconde fois, les rapports de la première sont dans le dossier source
+        rapport = generer_lot([entrees, tmp_path / "absent.yaml"], sortie, reprendre=True)
+        assert [Path(e["source"]).name for e in rapport.lignes] == ["bretagne.yaml", "absent.yaml"]
+        assert str(rapport.lignes[0]["statut"]) in ("produit", "repris")
+        assert str(rapport.lignes[1]["statut"]) == "refusé"
+        assert rapport.lignes[1]["constats"][0]["code"] == "fichier-illisible"
+
+
+def test_reprise_ne_remplace_pas_un_fichier_etranger(tmp_path: Path) -> None:
+    sortie = tmp_path / "sortie"
+    sortie.mkdir()
+    etranger = sortie / "convention_2009_bretagne_arml_bretagne.docx"
+    etranger.write_bytes(b"document de quelqu'un d'autre")
+    rapport = generer_lot([BRETAGNE], sortie, reprendre=True)
+    assert [str(e["statut"]) for e in rapport.lignes] == ["échec"]
+    assert "existe déjà" in rapport.lignes[0]["message"]
+    assert etranger.read_bytes() == b"document de quelqu'un d'autre"
+
+
+def test_sortie_qui_est_un_fichier(tmp_path: Path) -> None:
+    fichier = tmp_path / "sortie"
+    fichier.write_text("pas un dossier", encoding="utf-8")
+    resultat = convgen("lot", BRETAGNE, "--sortie", fichier)
+    assert resultat.returncode == 1
+    assert f"convgen : {fichier} : dossier de sortie inutilisable" in resultat.stderr

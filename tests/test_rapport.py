@@ -214,3 +214,11 @@ def test_synthese_xlsx(tmp_path: Path) -> None:
     assert Decimal(str(valeurs["cout_total"])) == Decimal("101000.50")  # un nombre, pas un texte
     assert not isinstance(valeurs["cout_total"], str)
     assert valeurs["region"] == "Auvergne"
+
+
+def test_ratio_de_synthese_arrondi_au_demi_superieur() -> None:
+    """Budget de 32 fois le coût : 3,125 % devient 3,13 (comme dans le document), jamais 3,12."""
+    convention = charger(BRETAGNE)
+    donnees = convention.model_dump()
+    donnees["budget_missions_locales"] = convention.total_programme * 32
+    assert synthese(type(convention).model_validate(donnees), 0)["ratio_budget_missions_locales"] == Decimal("3.13")

@@ -300,3 +300,16 @@ def test_alerte_acceptee_sauf_en_mode_strict(tmp_path: Path) -> None:
         ("action-sans-indicateur", "actions[3].indicateurs", ligne)
     ]
     assert (examen.accepte(), examen.accepte(strict=True)) == (True, False)
+
+
+def test_echeancier_par_defaut_hors_de_l_annee() -> None:
+    """Sans versements saisis, l'avance tombe à la signature : une signature en 2010 la met hors de 2009."""
+    assert sans_seuil({"signature.date": "2010-01-20"}) == [
+        (
+            "versements-incoherents",
+            E,
+            "signature.date",
+            "l'échéancier par défaut verserait l'avance le 20 janvier 2010, hors de l'année 2009 : corrigez la date "
+            "de signature ou saisissez les versements",
+        )
+    ]

@@ -337,3 +337,37 @@ def test_texte_de_reference(
         return
     assert fichier.is_file(), f"{fichier} manque : lancez les tests avec {REGENERER}=1 pour le créer"
     assert texte.splitlines() == fichier.read_text(encoding="utf-8").splitlines()
+
+
+def _gabarit_modifie(tmp_path: Path, partie: str, transformer: Any) -> Path:
+    """Copie du gabarit livré dont une partie est transformée (octets → octets)."""
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(chemin_gabarit_par_defaut()) as source, zipfile.ZipFile(sortie, "w") as copie:
+        for info in source.infolist():
+            contenu = source.read(info)
+            copie.writestr(info, transformer(contenu) if info.filename == partie else contenu)
+    chemin = tmp_path / "gabarit.docx"
+    chemin.write_bytes(sortie.getvalue())
+    return chemin
+
+
+def test_en_tete_enregistre_en_utf16(tmp_path: Path) -> None:
+    def utf16(xml: bytes) -> bytes:
+        return xml.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+
+    gabarit = _gabarit_modifie(tmp_path, "word/header1.xml", utf16)
+    document = generer_docx(convention_exemple("bretagne"), tmp_path / "c.docx", gabarit=gabarit)
+    assert document is not None
+    with zipfile.ZipFile(document) as archive:
+        assert "Convention n°\xa0DRTEFP-BRE-2009-002" in archive.read("word/header1.xml").decode("utf-8")
+
+
+def test_gabarit_au_flux_compresse_abime(tmp_path: Path) -> None:
+    gabarit = tmp_path / "abime.docx"
+    octets = bytearray(chemin_gabarit_par_defaut().read_bytes())
+    debut = octets.find(b"word/document.xml") + 100
+    octets[debut : debut + 60] = bytes(60)
+    gabarit.write_bytes(bytes(octets))
+    with pytest.raises(ErreurGabarit) as exc:
+        charger_gabarit(gabarit)
+    assert str(exc.value) == f"{gabarit} : ce n'est pas un fichier .docx valide (archive zip illisible)"
