@@ -21,8 +21,8 @@ import typing_extensions
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from lxml import etree
 
+from convgen.docx_xml import PARTIES_A_RENDRE, environnement, lire_archive, lire_octets, preparer_xml, texte_xml
 from convgen.erreurs import ErreurGabarit, GabaritInvalide, ProblemeGabarit
-from convgen.rendu import _PARTIES_A_RENDRE, _lire_archive, _lire_octets, environnement, preparer_xml, texte_xml
 from convgen.schema_contexte import Contexte
 
 __all__ = ["FILTRES_PERMIS", "TESTS_PERMIS", "verifier_gabarit", "verifier_ou_lever"]
@@ -103,12 +103,12 @@ def verifier_gabarit(source: str | Path | bytes) -> list[ProblemeGabarit]:
     """Tous les problèmes du gabarit (chemin ou octets), dans l'ordre du document ; liste vide s'il est sain."""
     nom = "gabarit" if isinstance(source, bytes) else str(Path(source))
     try:
-        octets = source if isinstance(source, bytes) else _lire_octets(Path(source))
-        entrees = _lire_archive(octets, nom)
+        octets = source if isinstance(source, bytes) else lire_octets(Path(source))
+        entrees = lire_archive(octets, nom)
     except ErreurGabarit as exc:
         return [ProblemeGabarit("fichier", str(exc).removeprefix(f"{nom} : "))]
     env = environnement()
-    parties = sorted((n for n in entrees if _PARTIES_A_RENDRE.match(n)), key=lambda n: (_partie(n), n))
+    parties = sorted((n for n in entrees if PARTIES_A_RENDRE.match(n)), key=lambda n: (_partie(n), n))
     return [p for n in parties for p in _verifier_partie(n, entrees[n], env)]
 
 
