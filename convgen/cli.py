@@ -26,6 +26,7 @@ _TRADUCTIONS = [
     (r"argument (.*?): not allowed with argument (.*)", r"l'option \1 est incompatible avec \2"),
     (r"argument (.*?): expected one argument", r"l'option \1 attend une valeur"),
     (r"argument (.*?): invalid (.*?) value: (.*)", r"\1 : valeur \3 invalide"),
+    (r"^argument (\S+): (.*)", r"\1 : \2"),
 ]
 
 
@@ -130,24 +131,26 @@ def commande_generer(arguments: argparse.Namespace) -> int:
     return code
 
 
+def _versions(texte: str) -> list[str]:
+    """``--versions bipartite,tripartite`` : la liste des versions, contrôlée."""
+    versions = [v.strip() for v in texte.split(",") if v.strip()]
+    inconnues = [v for v in versions if v not in ("bipartite", "tripartite")]
+    if inconnues or not versions:
+        raise argparse.ArgumentTypeError(
+            f"version inconnue : {', '.join(inconnues) or repr(texte)} (possibles : bipartite, tripartite)"
+        )
+    return versions
+
+
 def commande_lot(arguments: argparse.Namespace) -> int:
     from convgen.lot import generer_lot
 
-    versions = [v or None for v in arguments.versions.split(",")] if arguments.versions else [None]
-    inconnues = [v for v in versions if v not in (None, "bipartite", "tripartite")]
-    if inconnues:
-        print(
-            f"convgen lot : erreur : version inconnue : {', '.join(map(str, inconnues))} "
-            "(possibles : bipartite, tripartite)",
-            file=sys.stderr,
-        )
-        return 2
     with _Progression() as progression:
         rapport = generer_lot(
             arguments.sources,
             arguments.sortie,
             pdf=arguments.pdf,
-            versions=versions,
+            versions=arguments.versions,
             reprendre=arguments.reprendre,
             ecraser=arguments.ecraser,
             strict=arguments.strict,
@@ -155,10 +158,9 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             gabarit=arguments.gabarit,
             progression=progression,
         )
-    for ligne in rapport.lignes:
-        if ligne["statut"] in ("refusé", "échec"):
-            codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
-            print(f"{ligne['source']} ({ligne['version']}) : {ligne['statut']} — {codes or ligne['message']}")
+    for ligne in rapport.lignes_en_echec:
+        codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
+        print(f"{ligne['source']} ({ligne['version']}) : {ligne['statut']} — {codes or ligne['message']}")
     print(
         f"{rapport.produits} produit(s), {rapport.repris} repris, {rapport.echecs} en échec ; "
         f"rapports : {', '.join(str(f) for f in rapport.fichiers_rapport)}"
@@ -309,6 +311,8 @@ def _analyseur() -> _Analyseur:
     lot.add_argument(
         "--versions",
         metavar="LISTE",
+        type=_versions,
+        default=[None],
         help="versions à produire : bipartite,tripartite (défaut : celle que décrivent les données)",
     )
     lot.add_argument("--reprendre", action="store_true", help="saute ce qui est déjà produit avec les mêmes données")

@@ -36,7 +36,7 @@ from convgen.francais import (
     pourcentage,
     siret_affiche,
 )
-from convgen.modele import ETAT, LIBELLES_FINANCEURS, ActionResolue, Convention
+from convgen.modele import ETAT, ActionResolue, Convention, libelle_financeur
 from convgen.regles import SEUIL_CONVENTION
 from convgen.schema_contexte import (
     Contexte,
@@ -189,7 +189,6 @@ def _sa(fonction_avec_article: str) -> str:
 
 
 def _montants(c: Convention) -> CtxMontants:
-    autres = c.total_programme - c.total_etat - c.total_region
     return {
         "total": euros(c.total_programme),
         "total_lettres": euros_en_lettres(c.total_programme),
@@ -197,7 +196,7 @@ def _montants(c: Convention) -> CtxMontants:
         "etat_lettres": euros_en_lettres(c.total_etat),
         "region": euros(c.total_region),
         "region_lettres": euros_en_lettres(c.total_region),
-        "autres": euros(autres),
+        "autres": euros(c.total_autres),
         "budget_missions_locales": euros(c.budget_missions_locales),
         "ratio": pourcentage(c.ratio_budget),
         "seuil": euros(SEUIL_CONVENTION),
@@ -225,7 +224,7 @@ def _exemplaires(nombre: str) -> str:
 def _financements(action: ActionResolue) -> list[CtxFinancement]:
     return [
         {
-            "financeur": LIBELLES_FINANCEURS.get(f.financeur, f.financeur),
+            "financeur": f.libelle,
             "montant": euros(f.montant),
             "part": _part(f.montant, action.cout),
         }
@@ -283,7 +282,7 @@ def _annexe(c: Convention) -> CtxAnnexe:
             )
     financeurs: list[CtxFinancement] = [
         {
-            "financeur": LIBELLES_FINANCEURS.get(f, f),
+            "financeur": libelle_financeur(f),
             "montant": euros(montant),
             "part": _part(montant, c.total_programme),
         }
@@ -320,14 +319,15 @@ def construire_contexte(convention: Convention, *, version: Version | None = Non
     """
     tripartite = _version(convention, version) == "tripartite"
     region = _region(convention) if tripartite else None
-    signataires: list[CtxSignataire] = [_signataire(_etat(convention))]
+    etat = _etat(convention)
+    signataires: list[CtxSignataire] = [_signataire(etat)]
     if region is not None:
         signataires.append(_signataire(region))
     structure = _structure(convention)
     signataires.append(_signataire(structure))
     return {
         "convention": _convention(convention, tripartite, projet),
-        "etat": _etat(convention),
+        "etat": etat,
         "region": region,
         "structure": structure,
         "montants": _montants(convention),

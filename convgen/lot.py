@@ -56,8 +56,8 @@ class Tache:
     debut: float
     pdf: bool = False
     reprise: bool = False
-    convention: Any = None
-    """Convention déjà lue (ligne de classeur) ; sinon le processus lit ``source`` lui-même."""
+    examen: Any = None
+    """Examen déjà fait (convention d'un classeur) ; sinon le processus lit ``source`` lui-même."""
     empreinte_source: str = ""
 
 
@@ -90,6 +90,11 @@ class RapportLot:
     @property
     def echecs(self) -> int:
         return self._nombre(Statut.REFUSE, Statut.ECHEC)
+
+    @property
+    def lignes_en_echec(self) -> list[dict[str, Any]]:
+        """Les entrées refusées ou en échec, dans l'ordre des sources."""
+        return [ligne for ligne in self.lignes if ligne["statut"] in (Statut.REFUSE, Statut.ECHEC)]
 
     @property
     def code_sortie(self) -> int:
@@ -199,100 +204,101 @@ def generer_lot(
     # Vérifié et compilé avant tout : un gabarit fautif arrête le lot sans rien écrire, et les
     # processus nés par « fork » en héritent tout compilé.
     charger_gabarit(gabarit)
+    empreinte_gabarit = empreinte_fichiers([Path(gabarit) if gabarit is not None else chemin_gabarit_par_defaut()])
     dossier = Path(sortie)
-    chemin_gabarit = Path(gabarit) if gabarit is not None else chemin_gabarit_par_defaut()
-    empreinte_gabarit = empreinte_fichiers([chemin_gabarit])
-    try:
-        dossier.mkdir(parents=True, exist_ok=True)
-        journal = Journal(dossier, reprendre=reprendre)
-    except OSError as exc:
-        raise ErreurSortie(f"{dossier} : dossier de sortie inutilisable ({motif_systeme(exc)})") from None
-    try:  # fermé même si le lot est interrompu (Ctrl-C) : rien ne reste ouvert
-        debut = time.time()
+    suivi = _Suivi(_ouvrir_journal(dossier, reprendre), progression)
+    try:  # journal fermé même si le lot est interrompu (Ctrl-C) : rien ne reste ouvert
+        modele = Tache(
+            0, "", None, str(dossier), projet, strict, ecraser, None if gabarit is None else str(gabarit), time.time(),
+            pdf, reprendre,
+        )  # fmt: skip
         taches = [
-            Tache(
-                i,
-                source,
-                version,
-                str(dossier),
-                projet,
-                strict,
-                ecraser,
-                None if gabarit is None else str(gabarit),
-                debut,
-                pdf,
-                reprendre,
-                convention,
-                empreinte,
-            )
-            for i, (version, (source, convention, empreinte)) in enumerate(
+            replace(modele, indice=i, source=source, version=version, examen=examen, empreinte_source=empreinte)
+            for i, (version, (source, examen, empreinte)) in enumerate(
                 (v, e) for e in lister_entrees(sources, sortie=dossier) for v in versions
             )
         ]
-        avancement = Avancement(total=len(taches))
-        lignes: dict[int, dict[str, Any]] = {}
-        a_faire: list[Tache] = []
-        for tache in taches:
-            empreinte = _empreinte_tache(tache, empreinte_gabarit)
-            deja = journal.deja_fait(tache.source, tache.version, empreinte, pdf=pdf) if reprendre else None
-            if deja is not None:
-                lignes[tache.indice] = {**deja, "statut": Statut.REPRIS}
-                avancement.repris += 1
-            elif reprendre and not ecraser and journal.produit_par_nous(tache.source, tache.version):
-                # Reprise : on peut remplacer ce que ce lot a lui-même écrit (fichiers intacts), rien d'autre.
-                a_faire.append(replace(tache, ecraser=True))
-            else:
-                a_faire.append(tache)
-        _signaler(progression, avancement)
-
+        a_faire = suivi.trier(taches, empreinte_gabarit)
         propre = executor is None
         executeur = executor or executeur_par_defaut()
         try:
             for ligne in _rendre_tous(executeur, a_faire, empreinte_gabarit):
-                _consigner(ligne, lignes, journal, avancement, progression, fin_de_tache=not (pdf and _a_docx(ligne)))
+                suivi.consigner(ligne, fin_de_tache=not (pdf and _a_docx(ligne)))
         finally:
             if propre:
                 executeur.shutdown(cancel_futures=True)
         if pdf:
-            a_convertir = [
-                ligne
-                for ligne in lignes.values()
-                if ligne["statut"] == Statut.PRODUIT and _a_docx(ligne) and not ligne.get("pdf_fait")
-            ]
-            for ligne in convertir_lignes(a_convertir):
-                _consigner(ligne, lignes, journal, avancement, progression, fin_de_tache=True)
-        rapport = RapportLot([lignes[i] for i in sorted(lignes)])
+            for ligne in convertir_lignes(suivi.a_convertir()):
+                suivi.consigner(ligne, fin_de_tache=True)
+        rapport = RapportLot([suivi.lignes[i] for i in sorted(suivi.lignes)])
         rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
         return rapport
     finally:
-        journal.fermer()
+        suivi.journal.fermer()
+
+
+def _ouvrir_journal(dossier: Path, reprendre: bool) -> Journal:
+    try:
+        dossier.mkdir(parents=True, exist_ok=True)
+        return Journal(dossier, reprendre=reprendre)
+    except OSError as exc:
+        raise ErreurSortie(f"{dossier} : dossier de sortie inutilisable ({motif_systeme(exc)})") from None
+
+
+class _Suivi:
+    """L'état d'un lot en cours : lignes du rapport, journal, avancement signalé."""
+
+    def __init__(self, journal: Journal, progression: Callable[[Avancement], None] | None) -> None:
+        self.journal = journal
+        self.progression = progression
+        self.lignes: dict[int, dict[str, Any]] = {}
+        self.avancement = Avancement(total=0)
+
+    def trier(self, taches: list[Tache], empreinte_gabarit: str) -> list[Tache]:
+        """Les tâches à faire ; celles déjà faites avec la même empreinte sont reprises telles quelles."""
+        self.avancement.total = len(taches)
+        a_faire = []
+        for tache in taches:
+            reprise = tache.reprise
+            deja = None
+            if reprise:
+                empreinte = _empreinte_tache(tache, empreinte_gabarit)
+                deja = self.journal.deja_fait(tache.source, tache.version, empreinte, pdf=tache.pdf)
+            if deja is not None:
+                self.lignes[tache.indice] = {**deja, "statut": Statut.REPRIS}
+                self.avancement.repris += 1
+            elif reprise and not tache.ecraser and self.journal.produit_par_nous(tache.source, tache.version):
+                # Reprise : on peut remplacer ce que ce lot a lui-même écrit (fichiers intacts), rien d'autre.
+                a_faire.append(replace(tache, ecraser=True))
+            else:
+                a_faire.append(tache)
+        self._signaler()
+        return a_faire
+
+    def consigner(self, ligne: dict[str, Any], *, fin_de_tache: bool) -> None:
+        self.lignes[ligne["indice"]] = ligne
+        self.journal.ajouter(ligne)
+        if fin_de_tache:
+            self.avancement.faits += 1
+            if ligne["statut"] in (Statut.REFUSE, Statut.ECHEC):
+                self.avancement.echecs += 1
+            self._signaler()
+
+    def a_convertir(self) -> list[dict[str, Any]]:
+        """Les lignes dont le .docx vient d'être produit et attend son PDF."""
+        return [
+            ligne
+            for ligne in self.lignes.values()
+            if ligne["statut"] == Statut.PRODUIT and _a_docx(ligne) and not ligne.get("pdf_fait")
+        ]
+
+    def _signaler(self) -> None:
+        if self.progression is not None:
+            self.progression(self.avancement)
 
 
 def _a_docx(ligne: dict[str, Any]) -> bool:
     return any(f["chemin"].endswith(".docx") for f in ligne["fichiers"])
-
-
-def _signaler(progression: Callable[[Avancement], None] | None, avancement: Avancement) -> None:
-    if progression is not None:
-        progression(avancement)
-
-
-def _consigner(
-    ligne: dict[str, Any],
-    lignes: dict[int, dict[str, Any]],
-    journal: Journal,
-    avancement: Avancement,
-    progression: Callable[[Avancement], None] | None,
-    *,
-    fin_de_tache: bool,
-) -> None:
-    lignes[ligne["indice"]] = ligne
-    journal.ajouter(ligne)
-    if fin_de_tache:
-        avancement.faits += 1
-        if ligne["statut"] in (Statut.REFUSE, Statut.ECHEC):
-            avancement.echecs += 1
-        _signaler(progression, avancement)
 
 
 def _rendre_tous(executeur: Executor, taches: list[Tache], empreinte_gabarit: str) -> Iterator[dict[str, Any]]:
@@ -328,7 +334,7 @@ def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
 
     empreinte = _empreinte_tache(tache, empreinte_gabarit)
     try:
-        examen = tache.convention if tache.convention is not None else examiner(tache.source)
+        examen = tache.examen if tache.examen is not None else examiner(tache.source)
         production = produire_examen(
             examen,
             Path(tache.sortie),

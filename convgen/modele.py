@@ -144,6 +144,11 @@ CONSEIL_REGIONAL = "conseil_regional"
 LIBELLES_FINANCEURS = {ETAT: "État", CONSEIL_REGIONAL: "Conseil régional"}
 
 
+def libelle_financeur(financeur: str) -> str:
+    """« État », « Conseil régional », ou le nom saisi d'un autre financeur."""
+    return LIBELLES_FINANCEURS.get(financeur, financeur)
+
+
 class _Modele(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -219,7 +224,7 @@ class Financement(_Modele):
 
     @property
     def libelle(self) -> str:
-        return LIBELLES_FINANCEURS.get(self.financeur, self.financeur)
+        return libelle_financeur(self.financeur)
 
 
 class _ActionCommune(_Modele):
@@ -384,6 +389,11 @@ class Convention(_Modele):
         return tuple(sorted(resolues, key=lambda a: (a.objectif, a.numero)))
 
     @property
+    def actions_saisies(self) -> tuple[ActionResolue, ...]:
+        """Les actions résolues dans l'ordre des données (celui des chemins ``actions[i]``)."""
+        return tuple(sorted(self.actions_resolues, key=lambda a: a.indice))
+
+    @property
     def total_programme(self) -> Decimal:
         """Coût total du programme : somme des coûts des actions."""
         return sum((a.cout for a in self.actions_resolues), Decimal("0.00"))
@@ -398,6 +408,11 @@ class Convention(_Modele):
     @property
     def total_region(self) -> Decimal:
         return self.total_financeur(CONSEIL_REGIONAL)
+
+    @property
+    def total_autres(self) -> Decimal:
+        """Ce qu'apportent les financeurs autres que l'État et la Région."""
+        return self.total_programme - self.total_etat - self.total_region
 
     def totaux_par_financeur(self) -> dict[str, Decimal]:
         """Total de chaque financeur : l'État, la Région, puis les autres dans l'ordre des données."""

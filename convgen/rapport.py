@@ -61,7 +61,6 @@ def empreinte_fichiers(chemins: Iterable[Path]) -> str:
 def synthese(convention: Convention, alertes: int) -> dict[str, Any]:
     """Les chiffres de la convention pour le tableau de synthèse (montants en Decimal)."""
     par_mission = [sum(1 for a in convention.actions_resolues if a.mission == m) for m in range(1, 5)]
-    autres = convention.total_programme - convention.total_etat - convention.total_region
     return {
         "annee": convention.annee,
         "region": convention.region,
@@ -69,7 +68,7 @@ def synthese(convention: Convention, alertes: int) -> dict[str, Any]:
         "cout_total": convention.total_programme,
         "etat": convention.total_etat,
         "conseil_regional": convention.total_region,
-        "autres_financeurs": autres,
+        "autres_financeurs": convention.total_autres,
         "ratio_budget_missions_locales": (convention.ratio_budget * 100).quantize(Decimal("0.01"), ROUND_HALF_UP),
         **{f"actions_mission_{r}": n for r, n in zip(("I", "II", "III", "IV"), par_mission, strict=True)},
         "alertes": alertes,

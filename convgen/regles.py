@@ -22,7 +22,7 @@ from stdnum import bic, iban
 from stdnum.exceptions import ValidationError as ErreurStdnum
 from stdnum.fr import siret
 
-from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
+from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, erreurs
 from convgen.francais import date_longue, euros, pourcentage
 from convgen.modele import CONSEIL_REGIONAL, ActionResolue, Convention
 
@@ -103,7 +103,7 @@ def _nom_mission_locale(convention: Convention, constat: Signaler) -> Iterator[C
     "aucune contribution de l'État.",
 )
 def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat]:
-    for action in sorted(convention.actions_resolues, key=lambda a: a.indice):
+    for action in convention.actions_saisies:
         chemin = f"actions[{action.indice}]"
         if not action.financements:
             yield constat(f"l'action n° {action.numero} n'a aucun financement", f"{chemin}.financements")
@@ -230,7 +230,7 @@ def _ratio_observe(convention: Convention, constat: Signaler) -> Iterator[Consta
 
 @regle("action-sans-indicateur", Gravite.ALERTE, "Action sans indicateur : les objectifs doivent être mesurables (§2).")
 def _indicateurs(convention: Convention, constat: Signaler) -> Iterator[Constat]:
-    for action in sorted(convention.actions_resolues, key=lambda a: a.indice):
+    for action in convention.actions_saisies:
         if not action.indicateurs:
             yield constat(
                 f"l'action n° {action.numero} n'a aucun indicateur : les objectifs doivent être "
@@ -259,7 +259,7 @@ def _colonnes_annexe(action: ActionResolue) -> list[tuple[str, str, str]]:
     "Une colonne de l'action dépasse une page de l'annexe (la ligne serait coupée).",
 )
 def _action_trop_longue(convention: Convention, constat: Signaler) -> Iterator[Constat]:
-    for action in sorted(convention.actions_resolues, key=lambda a: a.indice):
+    for action in convention.actions_saisies:
         for colonne, champ, texte in _colonnes_annexe(action):
             if len(texte) > LONGUEUR_MAX_COLONNE:
                 yield constat(
@@ -273,7 +273,7 @@ def _action_trop_longue(convention: Convention, constat: Signaler) -> Iterator[C
 @regle("action-en-double", Gravite.ERREUR, "Une action de l'annexe-type figure deux fois.")
 def _doublons(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     vus: dict[int, int] = {}
-    for action in sorted(convention.actions_resolues, key=lambda a: a.indice):
+    for action in convention.actions_saisies:
         if action.locale:
             continue
         if action.numero in vus:
@@ -327,7 +327,7 @@ class Examen:
 
     @property
     def erreurs(self) -> list[Constat]:
-        return [c for c in self.constats if c.gravite is Gravite.ERREUR]
+        return erreurs(self.constats)
 
     @property
     def alertes(self) -> list[Constat]:
