@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
@@ -64,6 +65,7 @@ __all__ = [
     "ordinal",
     "pourcentage",
     "represente",
+    "sans_accents",
     "siret_affiche",
 ]
 
@@ -369,6 +371,16 @@ def nom_complet(civilite: str, prenom: str, nom: str) -> str:
 # --------------------------------------------------------------------------
 # Guillemets et identifiants
 # --------------------------------------------------------------------------
+
+
+def sans_accents(texte: str) -> str:
+    """Texte sans accents ni casse, pour comparer ce que les gens écrivent de mille façons.
+
+    >>> sans_accents("Échéancier  MISSION Locale")
+    'echeancier  mission locale'
+    """
+    decompose = unicodedata.normalize("NFKD", texte)
+    return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
 
 
 def guillemets(texte: str) -> str:

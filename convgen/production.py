@@ -29,7 +29,7 @@ from convgen.fichiers import chemin_dans, ecrire_atomique, nom_sain
 from convgen.modele import Convention
 from convgen.pdf import Convertisseur
 from convgen.regles import Examen, examiner
-from convgen.rendu import Gabarit, charger_gabarit, rendre_docx
+from convgen.rendu import Gabarit, rendre_docx
 from convgen.tableur import est_tableur, lire_tableur
 
 
@@ -124,12 +124,11 @@ def produire_examen(
     resultat.convention = examen.convention
     try:
         contexte = construire_contexte(examen.convention, version=version, projet=projet)
-        modele = gabarit if isinstance(gabarit, Gabarit) else charger_gabarit(gabarit)
         docx = chemin_dans(sortie, nom_document(examen.convention, version, avec_structure=avec_structure))
         pdf = docx.with_suffix(".pdf")
         if convertisseur or avec_pdf:
             _verifier_cible(pdf, ecraser=ecraser, pas_avant=pas_avant)
-        octets = rendre_docx(contexte, gabarit=modele)
+        octets = rendre_docx(contexte, gabarit=gabarit)
         if reprise and _identique(docx, octets):
             resultat.fichiers.append(docx)  # écrit avant l'interruption, pas encore consigné : le même document
         else:

@@ -12,7 +12,6 @@ Les chemins des actions désignent leur position dans les données d'entrée
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -23,7 +22,7 @@ from stdnum.exceptions import ValidationError as ErreurStdnum
 from stdnum.fr import siret
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, erreurs
-from convgen.francais import date_longue, euros, pourcentage
+from convgen.francais import date_longue, euros, pourcentage, sans_accents
 from convgen.modele import CONSEIL_REGIONAL, ActionResolue, Convention
 
 SEUIL_CONVENTION = Decimal("23000")
@@ -65,11 +64,6 @@ def regle(code: str, gravite: Gravite, description: str) -> Callable[[Callable[.
 Signaler = Callable[[str, str], Constat]
 
 
-def _sans_accents(texte: str) -> str:
-    decompose = unicodedata.normalize("NFKD", texte)
-    return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
-
-
 @regle("structure-mission-locale", Gravite.ERREUR, "La structure porteuse est une mission locale (circulaire §3).")
 def _structure_mission_locale(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     if convention.structure.statut == "mission_locale":
@@ -87,7 +81,7 @@ def _structure_mission_locale(convention: Convention, constat: Signaler) -> Iter
 )
 def _nom_mission_locale(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     # « mission locale » au singulier : « association régionale des missions locales » ne compte pas.
-    nom = _sans_accents(convention.structure.nom)
+    nom = sans_accents(convention.structure.nom)
     if convention.structure.statut != "mission_locale" and re.search(r"\bmission\s+locale\b", nom):
         yield constat(
             f"le nom « {convention.structure.nom} » évoque une mission locale, qui ne peut pas porter "

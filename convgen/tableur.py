@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,7 @@ from openpyxl.utils.datetime import from_excel
 
 from convgen.chargement import depuis_donnees
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
+from convgen.francais import sans_accents
 from convgen.regles import Examen, valider
 from convgen.tableur_colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
 from convgen.tableur_ecriture import ecrire_modele_tableur, ecrire_tableur
@@ -193,8 +193,7 @@ def _lire_feuille(classeur: Any, nom: str, colonnes: Colonnes, constats: list[Co
 
 
 def _normaliser(entete: Any) -> str:
-    texte = unicodedata.normalize("NFKD", str(entete or ""))
-    return " ".join("".join(c for c in texte if not unicodedata.combining(c)).casefold().split())
+    return " ".join(sans_accents(str(entete or "")).split())
 
 
 def _reperer(entetes: tuple[Any, ...], nom: str, colonnes: Colonnes, constats: list[Constat]) -> _Index | None:
