@@ -19,11 +19,11 @@ if TYPE_CHECKING:
     from convgen.chargement import charger
     from convgen.contexte import construire_contexte
     from convgen.erreurs import Constat, ErreurConvgen, Gravite
+    from convgen.gabarit.rendu import generer_docx
     from convgen.lot import generer_lot
     from convgen.modele import Convention
     from convgen.pdf import generer_pdf
     from convgen.regles import valider
-    from convgen.rendu import generer_docx
 
 __all__ = [
     "Constat",
@@ -45,7 +45,7 @@ _ORIGINES = {
     "Gravite": "convgen.erreurs",
     "charger": "convgen.chargement",
     "construire_contexte": "convgen.contexte",
-    "generer_docx": "convgen.rendu",
+    "generer_docx": "convgen.gabarit.rendu",
     "generer_lot": "convgen.lot",
     "generer_pdf": "convgen.pdf",
     "valider": "convgen.regles",

@@ -92,9 +92,9 @@ def commande_valider(arguments: argparse.Namespace) -> int:
 def commande_generer(arguments: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from convgen.gabarit.rendu import charger_gabarit
     from convgen.pdf import Convertisseur
     from convgen.production import Statut, produire
-    from convgen.rendu import charger_gabarit
 
     sortie = Path(arguments.sortie)
     gabarit = charger_gabarit(arguments.gabarit)
@@ -225,7 +225,7 @@ def commande_schema(arguments: argparse.Namespace) -> int:
 
 
 def commande_verifier_gabarit(arguments: argparse.Namespace) -> int:
-    from convgen.verification import verifier_gabarit
+    from convgen.gabarit.verification import verifier_gabarit
 
     code = 0
     for fichier in arguments.gabarits:

@@ -105,7 +105,7 @@ class RapportLot:
 def _fichiers_du_dossier(dossier: Path, exclus: Path | None) -> list[Path]:
     """Les fichiers de données d'un dossier, sans dossiers cachés, fichiers verrous d'Excel (« ~$ ») ni le
     dossier de sortie du lot lui-même (ses rapports ne sont pas des entrées)."""
-    from convgen.tableur import est_tableur
+    from convgen.tableur.lecture import est_tableur
 
     retenus = []
     for chemin in dossier.rglob("*"):
@@ -133,7 +133,7 @@ def lister_entrees(sources: Iterable[str | Path], *, sortie: Path | None = None)
     n'arrête le lot.
     """
     from convgen.production import examiner_source
-    from convgen.tableur import est_tableur
+    from convgen.tableur.lecture import est_tableur
 
     exclus = sortie.resolve() if sortie is not None else None
     for source in sources:
@@ -174,7 +174,7 @@ def executeur_par_defaut() -> ProcessPoolExecutor:
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"))
     contexte = multiprocessing.get_context("forkserver")
-    contexte.set_forkserver_preload(["convgen.lot", "convgen.rendu", "convgen.contexte"])
+    contexte.set_forkserver_preload(["convgen.lot", "convgen.gabarit.rendu", "convgen.contexte"])
     return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=contexte)
 
 
@@ -199,7 +199,7 @@ def generer_lot(
     documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
     être accessible.
     """
-    from convgen.rendu import charger_gabarit, chemin_gabarit_par_defaut
+    from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
     # Vérifié et compilé avant tout : un gabarit fautif arrête le lot sans rien écrire, et les
     # processus nés par « fork » en héritent tout compilé.

@@ -25,8 +25,8 @@ from typing import BinaryIO
 from convgen.contexte import Version
 from convgen.erreurs import ConversionEchouee, FichierExistant, LibreOfficeAbsent, motif_systeme
 from convgen.fichiers import ecrire
+from convgen.gabarit.rendu import Gabarit, generer_docx
 from convgen.modele import Convention
-from convgen.rendu import Gabarit, generer_docx
 
 DELAI_PAR_DEFAUT = 180.0
 """Secondes accordées à un appel de LibreOffice, démarrage compris."""
@@ -172,7 +172,7 @@ def generer_pdf(
 ) -> Path | None:
     """Écrit la convention en PDF (PDF/A-2b par défaut) dans ``destination`` (chemin ou fichier binaire).
 
-    Même contrôle préalable que :func:`~convgen.rendu.generer_docx` ; rien n'est écrit
+    Même contrôle préalable que :func:`~convgen.gabarit.rendu.generer_docx` ; rien n'est écrit
     si la conversion échoue.
     """
     if isinstance(destination, str | os.PathLike) and not ecraser and Path(destination).exists():

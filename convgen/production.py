@@ -26,11 +26,11 @@ from convgen.erreurs import (
     Gravite,
 )
 from convgen.fichiers import chemin_dans, ecrire_atomique, nom_sain
+from convgen.gabarit.rendu import Gabarit, rendre_docx
 from convgen.modele import Convention
 from convgen.pdf import Convertisseur
 from convgen.regles import Examen, examiner
-from convgen.rendu import Gabarit, rendre_docx
-from convgen.tableur import est_tableur, lire_tableur
+from convgen.tableur.lecture import est_tableur, lire_tableur
 
 
 class Statut(StrEnum):

@@ -19,7 +19,7 @@ from lxml import etree
 from convgen.chargement import depuis_donnees
 from convgen.contexte import construire_contexte
 from convgen.erreurs import DonneesInvalides
-from convgen.rendu import charger_gabarit
+from convgen.gabarit.rendu import charger_gabarit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -24,8 +24,8 @@ from docx_texte import (
 )
 
 from convgen.erreurs import ConversionEchouee, FichierExistant, LibreOfficeAbsent
+from convgen.gabarit.rendu import generer_docx
 from convgen.pdf import Convertisseur, convertir_en_pdf, generer_pdf, trouver_soffice
-from convgen.rendu import generer_docx
 
 pytestmark = pytest.mark.lent
 MESSAGE_ABSENT = (

@@ -13,8 +13,8 @@ from docx_texte import EXEMPLES, RACINE, convention_exemple, gabarit_word, ouvri
 from convgen.contexte import Version
 from convgen.erreurs import ErreurSortie
 from convgen.fichiers import ecrire_atomique
+from convgen.gabarit.rendu import generer_docx
 from convgen.production import Statut, nom_document, produire
-from convgen.rendu import generer_docx
 
 AUVERGNE = "donnees_exemple/auvergne_2009_tripartite.yaml"
 BRETAGNE = "donnees_exemple/bretagne_2009_bipartite.yaml"

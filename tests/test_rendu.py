@@ -25,7 +25,7 @@ from docx_texte import (
 )
 
 from convgen.erreurs import ErreurGabarit, GabaritInvalide, RenduImpossible
-from convgen.rendu import charger_gabarit, chemin_gabarit_par_defaut, generer_docx
+from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut, generer_docx
 
 VARIANTES: dict[str, tuple[str, dict[str, Any]]] = {
     "auvergne": ("auvergne", {}),

@@ -1,4 +1,4 @@
-"""Tests de convgen.verification : vrais .docx faits avec python-docx ; un problème par cas, lieu et message exacts."""
+"""Tests de convgen.gabarit.verification : vrais .docx faits avec python-docx ; un problème par cas, lieu et message."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from docx import Document
 from docx.document import Document as DocumentWord
 
 from convgen.erreurs import GabaritInvalide, ProblemeGabarit
-from convgen.rendu import Gabarit, chemin_gabarit_par_defaut
-from convgen.verification import verifier_gabarit, verifier_ou_lever
+from convgen.gabarit.rendu import Gabarit, chemin_gabarit_par_defaut
+from convgen.gabarit.verification import verifier_gabarit, verifier_ou_lever
 
 Construire = Callable[[DocumentWord], None]
 VARIABLE = "variable inconnue « {} » (voir convgen schema contexte)"

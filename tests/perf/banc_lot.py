@@ -64,7 +64,7 @@ def boucle_docxtpl(chemins: list[Path], sortie: Path) -> float:
     from jinja2.sandbox import SandboxedEnvironment
 
     import convgen
-    from convgen.rendu import chemin_gabarit_par_defaut
+    from convgen.gabarit.rendu import chemin_gabarit_par_defaut
 
     gabarit = chemin_gabarit_par_defaut()
     sortie.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Écriture du classeur de conventions (.xlsx) : modèle vide ou conventions existantes.
 
 Le classeur écrit commence par la feuille « Aide », puis une feuille par table de
-:mod:`convgen.tableur_colonnes`, avec en-têtes commentés, listes déroulantes et formats.
+:mod:`convgen.tableur.colonnes`, avec en-têtes commentés, listes déroulantes et formats.
 Les fonctions publiques sont aussi offertes par :mod:`convgen.tableur`.
 """
 
@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierExistant, Gravite
 from convgen.fichiers import ecrire_atomique
-from convgen.tableur_colonnes import (
+from convgen.tableur.colonnes import (
     ACTIONS,
     ADMIS,
     CONVENTIONS,

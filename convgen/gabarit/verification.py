@@ -21,8 +21,8 @@ import typing_extensions
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from lxml import etree
 
-from convgen.docx_xml import PARTIES_A_RENDRE, environnement, lire_archive, lire_octets, preparer_xml, texte_xml
 from convgen.erreurs import ErreurGabarit, GabaritInvalide, ProblemeGabarit
+from convgen.gabarit.docx_xml import PARTIES_A_RENDRE, environnement, lire_archive, lire_octets, preparer_xml, texte_xml
 from convgen.schema_contexte import Contexte
 
 __all__ = ["FILTRES_PERMIS", "TESTS_PERMIS", "verifier_gabarit", "verifier_ou_lever"]

@@ -29,7 +29,16 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from convgen.contexte import Version, construire_contexte
-from convgen.docx_xml import (
+from convgen.erreurs import (
+    DonneesInvalides,
+    ErreurGabarit,
+    GabaritInvalide,
+    ProblemeGabarit,
+    RenduImpossible,
+    erreurs,
+)
+from convgen.fichiers import ecrire
+from convgen.gabarit.docx_xml import (
     PARTIES_A_RENDRE,
     ecrire_archive,
     environnement,
@@ -41,18 +50,9 @@ from convgen.docx_xml import (
     texte_xml,
     verifier_xml,
 )
-from convgen.erreurs import (
-    DonneesInvalides,
-    ErreurGabarit,
-    GabaritInvalide,
-    ProblemeGabarit,
-    RenduImpossible,
-    erreurs,
-)
-from convgen.fichiers import ecrire
+from convgen.gabarit.verification import verifier_ou_lever
 from convgen.modele import Convention
 from convgen.regles import valider
-from convgen.verification import verifier_ou_lever
 
 GABARIT_PAR_DEFAUT = "convention_dgefp_2008_15.docx"
 _BALISES = re.compile(r"\{[{%#]")
@@ -121,7 +121,7 @@ def chemin_gabarit_par_defaut() -> Path:
     installe = files("convgen") / "gabarits" / GABARIT_PAR_DEFAUT
     if installe.is_file():
         return Path(str(installe))
-    return Path(__file__).resolve().parent.parent / "gabarits" / GABARIT_PAR_DEFAUT
+    return Path(__file__).resolve().parents[2] / "gabarits" / GABARIT_PAR_DEFAUT
 
 
 @lru_cache(maxsize=8)

@@ -16,7 +16,7 @@ ligne de la cellule. La lecture rend un :class:`~convgen.regles.Examen` par conv
 (``classeur.xlsx#AUV-2009``), dont les constats sont situés : feuille, ligne, lettre de colonne.
 
 Ce module lit le classeur et offre les quatre fonctions publiques ; les colonnes sont
-décrites dans :mod:`convgen.tableur_colonnes` et l'écriture est dans :mod:`convgen.tableur_ecriture`.
+décrites dans :mod:`convgen.tableur.colonnes` et l'écriture est dans :mod:`convgen.tableur.ecriture`.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from convgen.chargement import depuis_donnees
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
 from convgen.francais import sans_accents
 from convgen.regles import Examen, valider
-from convgen.tableur_colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
-from convgen.tableur_ecriture import ecrire_modele_tableur, ecrire_tableur
+from convgen.tableur.colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
+from convgen.tableur.ecriture import ecrire_modele_tableur, ecrire_tableur
 
 __all__ = ["ecrire_modele_tableur", "ecrire_tableur", "est_tableur", "lire_tableur"]
 

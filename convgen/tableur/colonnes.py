@@ -3,7 +3,7 @@
 Chaque feuille de données (« Conventions », « Actions », « Financements », « Versements »)
 est une suite de :class:`Colonne` : chemin du champ, en-tête en français, genre de valeur,
 caractère obligatoire, largeur, liste déroulante éventuelle et explication (feuille « Aide »
-et commentaire de l'en-tête). L'écriture (:mod:`convgen.tableur_ecriture`) et la lecture
+et commentaire de l'en-tête). L'écriture (:mod:`convgen.tableur.ecriture`) et la lecture
 (:mod:`convgen.tableur`) partagent cette description.
 """
 

@@ -2,8 +2,8 @@
 
 Comme python-docx sépare ses objets de leur XML, convgen sépare ici ce qui touche aux octets et
 au XML d'un document Word (limites de taille, bombe zip, encodage, balises de docxtpl, sauts de
-ligne, archive reproductible) de ce qui rend et vérifie les gabarits (:mod:`convgen.rendu`,
-:mod:`convgen.verification`), qui s'appuient tous deux sur ce module.
+ligne, archive reproductible) de ce qui rend et vérifie les gabarits (:mod:`convgen.gabarit.rendu`,
+:mod:`convgen.gabarit.verification`), qui s'appuient tous deux sur ce module.
 """
 
 from __future__ import annotations
