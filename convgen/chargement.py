@@ -9,10 +9,11 @@ jamais par un flottant.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 from pydantic import ValidationError
@@ -20,6 +21,8 @@ from pydantic_core import ErrorDetails
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, motif_systeme
 from convgen.modele import ETIQUETTES_ACTION, Convention
+
+__all__ = ["charger", "chemin_lisible", "depuis_donnees", "lire", "lire_texte"]
 
 TAILLE_MAX = 2 * 1024 * 1024
 """Un fichier de convention fait quelques dizaines de kilo-octets ; au-delà de 2 Mio, c'est une erreur."""
@@ -88,23 +91,55 @@ def lire(chemin: str | Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         taille = chemin.stat().st_size
         if taille > TAILLE_MAX:
-            raise FichierIllisible(
-                f"fichier trop gros ({-(-taille // 1024)} Kio ; au plus {TAILLE_MAX // 1024} Kio)", fichier=chemin
-            )
+            raise FichierIllisible(_trop_gros(taille), fichier=chemin)
         texte = chemin.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise FichierIllisible("fichier introuvable", fichier=chemin) from None
     except IsADirectoryError:
         raise FichierIllisible("c'est un dossier, pas un fichier", fichier=chemin) from None
     except UnicodeDecodeError as exc:
-        raise FichierIllisible(
-            f"le fichier n'est pas en UTF-8 (octet illisible en position {exc.start + 1})", fichier=chemin
-        ) from None
+        raise FichierIllisible(_pas_utf8(exc), fichier=chemin) from None
     except OSError as exc:
         raise FichierIllisible(f"lecture impossible ({motif_systeme(exc)})", fichier=chemin) from None
+    return lire_texte(texte, chemin)
+
+
+def lire_texte(texte: str, chemin: str | Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Analyse le texte d'un fichier YAML ou JSON ; ``chemin`` nomme la source dans les erreurs.
+
+    Sans extension « .json », le texte est lu comme du YAML, qui comprend aussi le JSON.
+    """
+    chemin = Path(chemin)
     if chemin.suffix.lower() == ".json":
         return _lire_json(texte, chemin), {}
     return _lire_yaml(texte, chemin)
+
+
+def _trop_gros(taille: int) -> str:
+    return f"fichier trop gros ({-(-taille // 1024)} Kio ; au plus {TAILLE_MAX // 1024} Kio)"
+
+
+def _pas_utf8(exc: UnicodeDecodeError) -> str:
+    return f"le fichier n'est pas en UTF-8 (octet illisible en position {exc.start + 1})"
+
+
+def _lire_flux(flux: IO[str] | IO[bytes]) -> tuple[dict[str, Any], dict[str, int]]:
+    """Lit un fichier déjà ouvert (texte ou binaire), borné comme un fichier sur disque."""
+    nom = str(getattr(flux, "name", "<flux>"))
+    try:
+        contenu = flux.read(TAILLE_MAX + 1)
+    except OSError as exc:
+        raise FichierIllisible(f"lecture impossible ({motif_systeme(exc)})", fichier=nom) from None
+    except UnicodeDecodeError as exc:
+        raise FichierIllisible(_pas_utf8(exc), fichier=nom) from None
+    if len(contenu) > TAILLE_MAX:
+        raise FichierIllisible(_trop_gros(len(contenu)), fichier=nom)
+    if isinstance(contenu, bytes):
+        try:
+            contenu = contenu.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FichierIllisible(_pas_utf8(exc), fichier=nom) from None
+    return lire_texte(contenu.removeprefix("\ufeff"), nom)
 
 
 def _lire_json(texte: str, chemin: Path) -> dict[str, Any]:
@@ -185,26 +220,48 @@ def _verifier_racine(donnees: Any, chemin: Path) -> dict[str, Any]:
 
 
 def depuis_donnees(
-    donnees: Mapping[str, Any], *, fichier: str | Path | None = None, lignes: Mapping[str, int] | None = None
+    donnees: Mapping[str, object], *, fichier: str | Path | None = None, lignes: Mapping[str, int] | None = None
 ) -> Convention:
     """Construit une convention à partir d'un dictionnaire ; toutes les erreurs à la fois."""
     try:
-        return Convention.model_validate(donnees)
+        # Un Mapping quelconque (MappingProxyType, ChainMap…) devient un dict : pydantic n'accepte que lui.
+        return Convention.model_validate(dict(donnees))
+    except RecursionError:
+        raise DonneesInvalides(
+            [Constat("donnee-invalide", Gravite.ERREUR, "données imbriquées trop profondément")], fichier=fichier
+        ) from None
     except ValidationError as exc:
         fichier_texte = None if fichier is None else str(fichier)
         constats = [_constat(e, fichier_texte, lignes or {}) for e in exc.errors()]
         raise DonneesInvalides(constats, fichier=fichier) from None
 
 
-def charger(chemin: str | Path) -> Convention:
-    """Lit et valide le fichier YAML ou JSON d'une convention.
+def charger(source: str | os.PathLike[str] | IO[str] | IO[bytes] | Mapping[str, object]) -> Convention:
+    """Lit et valide une convention : fichier YAML ou JSON (chemin ou fichier ouvert), ou données en mémoire.
 
-    Lève :class:`~convgen.erreurs.FichierIllisible` si le fichier ne peut pas être lu
-    et :class:`~convgen.erreurs.DonneesInvalides` (avec tous les constats) si ses
-    données ne forment pas une convention.
+    ``source`` peut être un chemin, un fichier déjà ouvert (texte ou binaire, ``io.BytesIO``
+    compris) ou un ``Mapping`` (données venues d'un autre système, avec des ``Decimal``, des
+    ``datetime.date`` ou des objets du modèle). Lève
+    :class:`~convgen.erreurs.FichierIllisible` si le fichier ne peut pas être lu et
+    :class:`~convgen.erreurs.DonneesInvalides` (avec tous les constats dans ``.constats``)
+    si les données ne forment pas une convention ; jamais d'autre exception pour une
+    faute des données.
     """
-    donnees, lignes = lire(chemin)
-    return depuis_donnees(donnees, fichier=chemin, lignes=lignes)
+    if isinstance(source, Mapping):
+        return depuis_donnees(source)
+    if isinstance(source, str | os.PathLike):
+        donnees, lignes = lire(os.fspath(source))
+        return depuis_donnees(donnees, fichier=os.fspath(source), lignes=lignes)
+    if hasattr(source, "read"):
+        donnees, lignes = _lire_flux(source)
+        return depuis_donnees(donnees, fichier=str(getattr(source, "name", "<flux>")), lignes=lignes)
+    constat = Constat(
+        "donnee-invalide",
+        Gravite.ERREUR,
+        "une convention se lit d'un chemin, d'un fichier ouvert ou d'un dictionnaire, "
+        f"pas d'un objet {type(source).__name__}",
+    )
+    raise DonneesInvalides([constat])
 
 
 # --- Traduction des erreurs de pydantic -------------------------------------------------

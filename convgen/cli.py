@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from convgen.erreurs import Constat
-    from convgen.regles import Examen
+    from convgen.examen import Examen
 
 _TRADUCTIONS = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),

@@ -329,8 +329,8 @@ def _resultat(futur: Future[dict[str, Any]]) -> dict[str, Any]:
 
 def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
     """Produit le .docx d'une tâche (dans un processus de l'exécuteur) ; ne lève jamais pour une entrée fautive."""
+    from convgen.examen import examiner
     from convgen.production import Production, produire_examen
-    from convgen.regles import examiner
 
     empreinte = _empreinte_tache(tache, empreinte_gabarit)
     try:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -137,7 +138,7 @@ Montant = Annotated[Decimal, BeforeValidator(_vers_decimal), AfterValidator(arro
 """Montant en euros, arrondi une fois pour toutes au centime."""
 
 Civilite = Literal["M.", "Mme"]
-Statut = Literal["association", "gip", "carif", "oref", "autre", "mission_locale"]
+FormeJuridique = Literal["association", "gip", "carif", "oref", "autre", "mission_locale"]
 
 ETAT = "etat"
 CONSEIL_REGIONAL = "conseil_regional"
@@ -190,7 +191,7 @@ class Adresse(_Modele):
 class Structure(_Modele):
     nom: Texte
     sigle: Texte | None = None
-    statut: Statut
+    statut: FormeJuridique
     siret: Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
     adresse: Adresse
     representant: Signataire
@@ -445,3 +446,41 @@ class Convention(_Modele):
             Versement(date=date_avance, montant=avance, libelle="avance de 80\u00a0% à la signature"),
             Versement(date=date_solde, montant=self.total_etat - avance, libelle="solde de 20\u00a0%"),
         )
+
+    def modifier(self, **changements: object) -> Convention:
+        """Une nouvelle convention, revalidée entièrement, avec ces changements ; ``self`` ne change pas.
+
+        Un dictionnaire donné pour un champ qui est un bloc (``structure={"nom": "…"}``)
+        complète ce bloc ; un objet du modèle ou une liste le remplace. Des changements
+        invalides lèvent :class:`~convgen.erreurs.DonneesInvalides` avec tous leurs constats ;
+        rien de ce qui a été calculé sur ``self`` (totaux, actions résolues) n'est repris.
+
+        >>> c = charger("donnees_exemple/bretagne_2009_bipartite.yaml")  # doctest: +SKIP
+        >>> c.modifier(annee=2010, structure={"sigle": "ARML"}).annee  # doctest: +SKIP
+        2010
+        """
+        # Import ici : la traduction des erreurs de pydantic (chargement) s'appuie sur ce module.
+        from convgen.chargement import depuis_donnees
+
+        donnees = _fusionner(self.model_dump(exclude_unset=True), changements)
+        return depuis_donnees(donnees)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Copie ; avec ``update``, une convention revalidée (comme :meth:`modifier`), jamais un objet
+        aux totaux périmés."""
+        if not update:
+            return super().model_copy(deep=deep)
+        copie: Self = self.modifier(**update)  # type: ignore[assignment]
+        return copie
+
+
+def _fusionner(donnees: dict[str, Any], changements: Mapping[str, object]) -> dict[str, Any]:
+    """Applique les changements aux données : un dictionnaire complète un bloc existant, le reste remplace."""
+    resultat = dict(donnees)
+    for cle, valeur in changements.items():
+        actuel = resultat.get(cle)
+        if isinstance(valeur, Mapping) and isinstance(actuel, dict):
+            resultat[cle] = _fusionner(actuel, valeur)
+        else:
+            resultat[cle] = valeur
+    return resultat

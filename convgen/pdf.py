@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from convgen.contexte import Version
 from convgen.erreurs import ConversionEchouee, FichierExistant, LibreOfficeAbsent, motif_systeme
@@ -33,6 +33,14 @@ DELAI_PAR_DEFAUT = 180.0
 DELAI_PAR_DOCUMENT = 20.0
 """Secondes ajoutées par document au-delà du premier."""
 _FILTRE_PDF = "pdf:writer_pdf_Export"
+
+
+class ConvertitEnPdf(Protocol):
+    """Ce qu'attendent ``generer_pdf`` et le lot : :class:`Convertisseur` ou ``convgen.ConvertisseurPdf``."""
+
+    def convertir(self, documents: Sequence[Path], dossier: Path) -> list[Path]:
+        """Convertit les documents en PDF dans ``dossier`` ; rend les PDF, dans le même ordre."""
+        ...
 
 
 def trouver_soffice() -> str:
@@ -81,7 +89,7 @@ class Convertisseur:
         if not documents:
             return []
         for document in documents:
-            _verifier_docx(document)
+            verifier_docx(document)
         dossier.mkdir(parents=True, exist_ok=True)
         commande = [
             self.soffice,
@@ -103,11 +111,11 @@ class Convertisseur:
         sortie = _executer(commande, delai, documents[0])
         pdfs = [dossier / f"{d.stem}.pdf" for d in documents]
         for document, pdf in zip(documents, pdfs, strict=True):
-            _verifier_pdf(document, pdf, sortie)
+            verifier_pdf(document, pdf, sortie)
         return pdfs
 
 
-def _verifier_docx(document: Path) -> None:
+def verifier_docx(document: Path) -> None:
     """Un .docx est une archive zip qui contient word/document.xml ; LibreOffice convertirait le reste en texte."""
     try:
         with zipfile.ZipFile(document) as archive:
@@ -144,7 +152,7 @@ def _executer(commande: list[str], delai: float, document: Path) -> str:
     return texte
 
 
-def _verifier_pdf(document: Path, pdf: Path, sortie: str) -> None:
+def verifier_pdf(document: Path, pdf: Path, sortie: str) -> None:
     """LibreOffice peut réussir sans rien écrire : le PDF doit exister, être non vide et en être un."""
     if not pdf.is_file() or pdf.stat().st_size == 0:
         raise ConversionEchouee(document, f"aucun PDF produit ({sortie[-300:] or 'LibreOffice ne dit rien'})")
@@ -169,16 +177,22 @@ def generer_pdf(
     gabarit: str | Path | Gabarit | None = None,
     pdfa: bool = True,
     ecraser: bool = False,
+    convertisseur: ConvertitEnPdf | None = None,
 ) -> Path | None:
     """Écrit la convention en PDF (PDF/A-2b par défaut) dans ``destination`` (chemin ou fichier binaire).
 
     Même contrôle préalable que :func:`~convgen.gabarit.rendu.generer_docx` ; rien n'est écrit
-    si la conversion échoue.
+    si la conversion échoue. ``convertisseur`` (un ``convgen.ConvertisseurPdf`` ouvert) évite de
+    lancer LibreOffice à chaque document ; ``pdfa`` est alors le sien.
     """
     if isinstance(destination, str | os.PathLike) and not ecraser and Path(destination).exists():
         raise FichierExistant(destination)
     with tempfile.TemporaryDirectory(prefix="convgen-") as dossier:
         docx = Path(dossier) / "convention.docx"
         generer_docx(convention, docx, version=version, projet=projet, gabarit=gabarit)
-        octets = convertir_en_pdf(docx, pdfa=pdfa)
+        if convertisseur is None:
+            octets = convertir_en_pdf(docx, pdfa=pdfa)
+        else:
+            (pdf,) = convertisseur.convertir([docx], Path(dossier) / "pdf")
+            octets = pdf.read_bytes()
     return ecrire(destination, octets, ecraser=ecraser)

@@ -25,11 +25,11 @@ from convgen.erreurs import (
     FichierIllisible,
     Gravite,
 )
+from convgen.examen import Examen, examiner
 from convgen.fichiers import chemin_dans, ecrire_atomique, nom_sain
 from convgen.gabarit.rendu import Gabarit, rendre_docx
 from convgen.modele import Convention
 from convgen.pdf import Convertisseur
-from convgen.regles import Examen, examiner
 from convgen.tableur.lecture import est_tableur, lire_tableur
 
 

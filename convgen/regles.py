@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from stdnum import bic, iban
 from stdnum.exceptions import ValidationError as ErreurStdnum
 from stdnum.fr import siret
 
-from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, erreurs
+from convgen.erreurs import Constat, Gravite
 from convgen.francais import date_longue, euros, pourcentage, sans_accents
 from convgen.modele import CONSEIL_REGIONAL, ActionResolue, Convention
 
@@ -302,64 +301,10 @@ def _seuil(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     yield constat(f"{message} (loi n° 2000-321, art. 10 ; décret n° 2001-495)", "")
 
 
-_ORDRE = {Gravite.ERREUR: 0, Gravite.ALERTE: 1, Gravite.INFO: 2}
+ORDRE_GRAVITES = {Gravite.ERREUR: 0, Gravite.ALERTE: 1, Gravite.INFO: 2}
 
 
 def valider(convention: Convention) -> list[Constat]:
     """Applique toutes les règles : erreurs d'abord, puis alertes, puis informations."""
     constats = [c for r in REGLES for c in r.verifier(convention)]
-    return sorted(constats, key=lambda c: _ORDRE[c.gravite])
-
-
-@dataclass(frozen=True)
-class Examen:
-    """Résultat de l'examen d'un fichier : la convention si elle a pu être lue, et tous les constats."""
-
-    fichier: str
-    convention: Convention | None
-    constats: list[Constat]
-
-    @property
-    def erreurs(self) -> list[Constat]:
-        return erreurs(self.constats)
-
-    @property
-    def alertes(self) -> list[Constat]:
-        return [c for c in self.constats if c.gravite is Gravite.ALERTE]
-
-    def accepte(self, *, strict: bool = False) -> bool:
-        """Vrai si la convention peut être produite (en mode strict, sans alerte non plus)."""
-        return self.convention is not None and not self.erreurs and not (strict and self.alertes)
-
-
-def examiner(chemin: str | Path) -> Examen:
-    """Lit, valide et contrôle un fichier de convention, sans jamais lever pour une faute des données.
-
-    Les constats des règles sont situés dans le fichier (ligne du champ en cause, pour le YAML).
-    """
-    from convgen.chargement import depuis_donnees, lire
-
-    fichier = str(chemin)
-    try:
-        donnees, lignes = lire(chemin)
-        convention = depuis_donnees(donnees, fichier=chemin, lignes=lignes)
-    except FichierIllisible as exc:
-        constat = Constat("fichier-illisible", Gravite.ERREUR, exc.motif, "", fichier, ligne=exc.ligne)
-        return Examen(fichier, None, [constat])
-    except DonneesInvalides as exc:
-        return Examen(fichier, None, sorted(exc.constats, key=_ordre_lecture))
-    constats = [replace(c, fichier=fichier, ligne=_ligne(c.chemin, lignes)) for c in valider(convention)]
-    return Examen(fichier, convention, sorted(constats, key=_ordre_lecture))
-
-
-def _ordre_lecture(constat: Constat) -> tuple[int, int]:
-    """Par gravité, puis dans l'ordre du fichier."""
-    return _ORDRE[constat.gravite], constat.ligne or 0
-
-
-def _ligne(chemin: str, lignes: dict[str, int]) -> int | None:
-    while chemin:
-        if chemin in lignes:
-            return lignes[chemin]
-        chemin = chemin.rsplit(".", 1)[0] if "." in chemin else ""
-    return None
+    return sorted(constats, key=lambda c: ORDRE_GRAVITES[c.gravite])

@@ -14,8 +14,9 @@ import pytest
 from conftest import RACINE, SUPPRIMER, donnees_valides, ecrire_yaml, modifier
 
 from convgen.erreurs import Gravite
+from convgen.examen import examiner
 from convgen.modele import Convention
-from convgen.regles import REGLES, examiner, valider
+from convgen.regles import REGLES, valider
 
 E, A, I = Gravite.ERREUR, Gravite.ALERTE, Gravite.INFO  # noqa: E741
 

@@ -18,7 +18,7 @@ import pytest
 
 from convgen.chargement import charger, lire
 from convgen.erreurs import FichierExistant, FichierIllisible, Gravite
-from convgen.regles import Examen
+from convgen.examen import Examen
 from convgen.tableur import ecrire_modele_tableur, ecrire_tableur, est_tableur, lire_tableur
 
 EXEMPLES = Path(__file__).parents[1] / "donnees_exemple"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
-from convgen.modele import CONSEIL_REGIONAL, ETAT, Civilite, Statut
+from convgen.modele import CONSEIL_REGIONAL, ETAT, Civilite, FormeJuridique
 from convgen.referentiel import charger_referentiel, referentiels_disponibles
 
 Genre = Literal["texte", "entier", "montant", "date", "lignes"]
@@ -28,7 +28,7 @@ REFERENTIEL = charger_referentiel()
 """Référentiel par défaut : listes déroulantes et tableau des actions de la feuille « Aide »."""
 VALEURS: dict[str, tuple[str, ...]] = {
     "civilites": get_args(Civilite),
-    "statuts": get_args(Statut),
+    "statuts": get_args(FormeJuridique),
     "numeros": tuple(str(a.numero) for a in REFERENTIEL.actions),
     "objectifs": tuple(str(o.numero) for o in REFERENTIEL.objectifs),
     "referentiels": tuple(referentiels_disponibles()),

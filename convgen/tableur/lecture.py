@@ -12,7 +12,7 @@ aussi reconnu, et l'ordre des colonnes est libre) :
 - « Financements » : clé, action, financeur, montant ; « Versements » : clé, date, montant.
 
 Cellule vide : champ absent ; « pourquoi », « comment », « indicateurs » : un élément par
-ligne de la cellule. La lecture rend un :class:`~convgen.regles.Examen` par convention
+ligne de la cellule. La lecture rend un :class:`~convgen.examen.Examen` par convention
 (``classeur.xlsx#AUV-2009``), dont les constats sont situés : feuille, ligne, lettre de colonne.
 
 Ce module lit le classeur et offre les quatre fonctions publiques ; les colonnes sont
@@ -36,8 +36,9 @@ from openpyxl.utils.datetime import from_excel
 
 from convgen.chargement import depuis_donnees
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
+from convgen.examen import Examen
 from convgen.francais import sans_accents
-from convgen.regles import Examen, valider
+from convgen.regles import valider
 from convgen.tableur.colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
 from convgen.tableur.ecriture import ecrire_modele_tableur, ecrire_tableur
 

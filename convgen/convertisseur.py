@@ -1,0 +1,219 @@
+"""Un LibreOffice gardé ouvert pour convertir beaucoup de documents en PDF.
+
+Lancer LibreOffice coûte plus d'une seconde ; convertir un document déjà rendu, quelques
+dixièmes. :class:`ConvertisseurPdf` lance donc un seul LibreOffice (son propre profil, sans
+interface) et lui passe chaque document par UNO, au travers d'un petit pont
+(:mod:`convgen._pont_uno`) qui tourne sous le Python qui connaît le module ``uno`` (sous
+Debian, celui du système : paquet python3-uno, installé avec LibreOffice). Si LibreOffice
+tombe, il est relancé et la conversion reprise une fois ; si elle échoue encore, elle lève
+:class:`~convgen.erreurs.ConversionEchouee`. Sans pont possible (aucun Python ne connaît
+``uno``), chaque conversion lance LibreOffice, comme :func:`~convgen.pdf.generer_pdf` seul.
+
+>>> with ConvertisseurPdf() as convertisseur:  # doctest: +SKIP
+...     octets = convertisseur.en_pdf(Path("convention.docx"))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from convgen.erreurs import ConversionEchouee, ErreurPdf, motif_systeme
+from convgen.pdf import Convertisseur, trouver_soffice, verifier_docx, verifier_pdf
+
+__all__ = ["ConvertisseurPdf", "python_uno"]
+
+DELAI_DEMARRAGE = 60.0
+"""Secondes accordées à LibreOffice pour démarrer et accepter le pont."""
+DELAI_DOCUMENT = 120.0
+"""Secondes accordées à la conversion d'un document."""
+_PONT = Path(__file__).with_name("_pont_uno.py")
+
+
+@functools.cache
+def python_uno() -> str | None:
+    """Un Python qui connaît le module ``uno`` : variable CONVGEN_PYTHON_UNO, celui-ci, ou celui du système."""
+    explicite = os.environ.get("CONVGEN_PYTHON_UNO")
+    candidats = [explicite] if explicite else [sys.executable, "/usr/bin/python3", shutil.which("python3")]
+    for candidat in candidats:
+        if candidat and Path(candidat).is_file():
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                essai = subprocess.run([candidat, "-c", "import uno"], capture_output=True, timeout=30, check=False)
+                if essai.returncode == 0:
+                    return candidat
+    return None
+
+
+class _Panne(Exception):
+    """LibreOffice ou le pont ne répond plus : on relance tout."""
+
+
+class ConvertisseurPdf:
+    """Convertit des .docx (chemins ou octets) en PDF avec un seul LibreOffice, gardé ouvert.
+
+    S'utilise comme gestionnaire de contexte (``with convgen.ConvertisseurPdf() as c:``),
+    qui arrête LibreOffice à la sortie ; se passe à :func:`~convgen.pdf.generer_pdf` et à
+    :func:`~convgen.lot.generer_lot` par leur paramètre ``convertisseur``. ``pdfa`` : PDF/A-2b
+    (par défaut). Un convertisseur ne sert qu'un fil d'exécution à la fois.
+    """
+
+    def __init__(self, *, pdfa: bool = True, delai: float = DELAI_DOCUMENT, soffice: str | None = None) -> None:
+        self.pdfa = pdfa
+        self.delai = delai
+        self.soffice = soffice or trouver_soffice()
+        self.python = python_uno()
+        self.demarrages = 0
+        """Nombre de LibreOffice lancés (1 si aucun n'est tombé)."""
+        self._profil = Path(tempfile.mkdtemp(prefix="convgen-lo-"))
+        self._office: subprocess.Popen[bytes] | None = None
+        self._pont: subprocess.Popen[str] | None = None
+        self._secours: Convertisseur | None = None
+
+    def __enter__(self) -> ConvertisseurPdf:
+        return self
+
+    def __exit__(
+        self, genre: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.fermer()
+
+    @property
+    def processus(self) -> int | None:
+        """Numéro du processus LibreOffice en service (chef de son groupe), ou ``None`` s'il n'est pas lancé."""
+        return self._office.pid if self._office is not None and self._office.poll() is None else None
+
+    def fermer(self) -> None:
+        """Arrête LibreOffice et le pont, efface le profil ; le convertisseur peut resservir (il relancera)."""
+        self._arreter()
+        if self._secours is not None:
+            self._secours.fermer()
+            self._secours = None
+        shutil.rmtree(self._profil, ignore_errors=True)
+
+    def en_pdf(self, source: str | os.PathLike[str] | bytes) -> bytes:
+        """Les octets du PDF d'un .docx donné par son chemin ou ses octets."""
+        with tempfile.TemporaryDirectory(prefix="convgen-pdf-") as dossier:
+            if isinstance(source, bytes):
+                document = Path(dossier) / "document.docx"
+                document.write_bytes(source)
+            else:
+                document = Path(source)
+            (pdf,) = self.convertir([document], Path(dossier) / "pdf")
+            return pdf.read_bytes()
+
+    def convertir(self, documents: Sequence[Path], dossier: Path) -> list[Path]:
+        """Convertit les documents dans ``dossier`` (PDF du même nom) ; rend les PDF dans le même ordre."""
+        for document in documents:
+            verifier_docx(document)
+        dossier.mkdir(parents=True, exist_ok=True)
+        if self.python is None:  # pas de pont UNO : un LibreOffice par appel
+            self._secours = self._secours or Convertisseur(pdfa=self.pdfa, soffice=self.soffice)
+            return self._secours.convertir(documents, dossier)
+        return [self._un(document, dossier / f"{document.stem}.pdf") for document in documents]
+
+    def _un(self, document: Path, pdf: Path) -> Path:
+        for essai in (1, 2):
+            try:
+                reponse = self._demander({"entree": str(document.resolve()), "sortie": str(pdf.resolve())})
+            except _Panne as panne:
+                self._arreter()
+                if essai == 2:
+                    raise ConversionEchouee(document, f"LibreOffice ne répond plus ({panne})") from None
+                continue
+            if "erreur" in reponse:
+                raise ConversionEchouee(document, f"LibreOffice a refusé le document ({reponse['erreur']})")
+            verifier_pdf(document, pdf, "")
+            return pdf
+        raise AssertionError("inatteignable")  # pragma: no cover
+
+    def _demander(self, demande: dict[str, str]) -> dict[str, object]:
+        pont = self._demarrer()
+        assert pont.stdin is not None
+        try:
+            pont.stdin.write(json.dumps({**demande, "pdfa": self.pdfa}) + "\n")
+            pont.stdin.flush()
+        except OSError as exc:
+            raise _Panne(motif_systeme(exc)) from None
+        return self._lire(pont, self.delai)
+
+    def _lire(self, pont: subprocess.Popen[str], delai: float) -> dict[str, object]:
+        assert pont.stdout is not None
+        pret, _, _ = select.select([pont.stdout], [], [], delai)
+        if not pret:
+            raise _Panne(f"aucune réponse en {delai:g} secondes")
+        ligne = pont.stdout.readline()
+        if not ligne:
+            raise _Panne("LibreOffice s'est arrêté")
+        reponse: dict[str, object] = json.loads(ligne)
+        return reponse
+
+    def _demarrer(self) -> subprocess.Popen[str]:
+        """Le pont en service ; LibreOffice et le pont relancés s'ils sont tombés."""
+        if self._pont is not None and self._pont.poll() is None and self._office and self._office.poll() is None:
+            return self._pont
+        self._arreter()
+        assert self.python is not None
+        tuyau = f"convgen-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._profil.mkdir(parents=True, exist_ok=True)
+        options = ["--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck", "--nodefault"]
+        environnement = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
+        try:
+            self._office = subprocess.Popen(
+                [
+                    self.soffice,
+                    f"-env:UserInstallation={self._profil.as_uri()}",
+                    *options,
+                    f"--accept=pipe,name={tuyau};urp;",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # le groupe entier (soffice.bin compris) est arrêté ensemble
+                env=environnement,
+            )
+            self._pont = subprocess.Popen(
+                [self.python, str(_PONT), tuyau, str(DELAI_DEMARRAGE)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+            )
+        except OSError as exc:
+            self._arreter()
+            raise ErreurPdf(f"LibreOffice n'a pas pu démarrer ({motif_systeme(exc)})") from None
+        self.demarrages += 1
+        try:
+            self._lire(self._pont, DELAI_DEMARRAGE)
+        except _Panne as panne:
+            self._arreter()
+            raise ErreurPdf(f"LibreOffice n'a pas pu démarrer ({panne})") from None
+        return self._pont
+
+    def _arreter(self) -> None:
+        if self._pont is not None:
+            with contextlib.suppress(OSError):
+                if self._pont.stdin:
+                    self._pont.stdin.close()
+            self._pont.kill()
+            self._pont.wait()
+            if self._pont.stdout:
+                self._pont.stdout.close()
+            self._pont = None
+        if self._office is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._office.pid, signal.SIGKILL)
+            self._office.wait()
+            self._office = None

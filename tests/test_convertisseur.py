@@ -1,0 +1,88 @@
+"""``ConvertisseurPdf`` : un seul LibreOffice pour beaucoup de PDF, relancé s'il tombe (vrai LibreOffice)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from docx_texte import convention_exemple, espaces_normalises, metadonnees_pdf, texte_pdf
+
+import convgen
+from convgen.gabarit.rendu import rendre_docx
+
+pytestmark = pytest.mark.lent
+
+
+@pytest.fixture(scope="module")
+def convertisseur(outils: None) -> Iterator[convgen.ConvertisseurPdf]:
+    with convgen.ConvertisseurPdf() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chemin = tmp_path_factory.mktemp("docx") / "bretagne.docx"
+    convgen.generer_docx(convention_exemple("bretagne"), chemin)
+    return chemin
+
+
+def test_pont_uno_disponible(convertisseur: convgen.ConvertisseurPdf) -> None:
+    """Sur la machine d'intégration, LibreOffice vient avec python3-uno : le convertisseur garde LibreOffice ouvert."""
+    assert convertisseur.python is not None
+
+
+@pytest.mark.parametrize("forme", ["chemin", "texte", "octets"])
+def test_chemin_ou_octets(convertisseur: convgen.ConvertisseurPdf, docx: Path, tmp_path: Path, forme: str) -> None:
+    source: str | Path | bytes = {"chemin": docx, "texte": str(docx), "octets": docx.read_bytes()}[forme]
+    pdf = tmp_path / "sortie.pdf"
+    pdf.write_bytes(convertisseur.en_pdf(source))
+    assert espaces_normalises("Fait à Rennes, le 2 mars 2009, en deux exemplaires originaux.") in texte_pdf(pdf)
+    assert re.search(r"pdfaid:part(>|=[\"'])2", metadonnees_pdf(pdf))
+
+
+def test_un_seul_libreoffice_pour_plusieurs(convertisseur: convgen.ConvertisseurPdf, tmp_path: Path) -> None:
+    avant = convertisseur.demarrages
+    for nom in ("auvergne", "bretagne", "auvergne"):
+        convgen.generer_pdf(convention_exemple(nom), tmp_path / f"{nom}.pdf", convertisseur=convertisseur, ecraser=True)
+    assert convertisseur.demarrages == max(avant, 1)
+    assert "Clermont-Ferrand" in texte_pdf(tmp_path / "auvergne.pdf")
+
+
+def test_relance_apres_la_chute_de_libreoffice(
+    convertisseur: convgen.ConvertisseurPdf, docx: Path, tmp_path: Path
+) -> None:
+    convertisseur.en_pdf(docx)
+    processus = convertisseur.processus
+    assert processus is not None
+    os.killpg(processus, signal.SIGKILL)
+    avant = convertisseur.demarrages
+    (tmp_path / "apres.pdf").write_bytes(convertisseur.en_pdf(docx))
+    assert convertisseur.demarrages == avant + 1
+    assert "Rennes" in texte_pdf(tmp_path / "apres.pdf")
+
+
+@pytest.mark.parametrize(
+    ("octets", "message"),
+    [
+        (b"pas un docx", "ce n'est pas un document Word"),
+        (b"PK\x05\x06" + b"\x00" * 18, "ce n'est pas un document Word"),
+    ],
+    ids=["texte", "zip-vide"],
+)
+def test_document_refuse(convertisseur: convgen.ConvertisseurPdf, octets: bytes, message: str) -> None:
+    with pytest.raises(convgen.ConversionEchouee, match=message):
+        convertisseur.en_pdf(octets)
+
+
+def test_fermer_arrete_libreoffice(outils: None) -> None:
+    with convgen.ConvertisseurPdf() as c:
+        c.en_pdf(rendre_docx(convgen.construire_contexte(convention_exemple("bretagne"))))
+        processus = c.processus
+        assert processus is not None
+    assert c.processus is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(processus, 0)
