@@ -159,8 +159,8 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             progression=progression,
         )
     for ligne in rapport.lignes_en_echec:
-        codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
-        print(f"{ligne['source']} ({ligne['version']}) : {ligne['statut']} — {codes or ligne['message']}")
+        codes = ", ".join(c.code for c in ligne.constats if c.gravite == "erreur")
+        print(f"{ligne.source} ({ligne.version}) : {ligne.statut} — {codes or ligne.message}")
     print(
         f"{rapport.produits} produit(s), {rapport.repris} repris, {rapport.echecs} en échec ; "
         f"rapports : {', '.join(str(f) for f in rapport.fichiers_rapport)}"

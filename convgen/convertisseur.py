@@ -76,7 +76,7 @@ class ConvertisseurPdf:
         self.python = python_uno()
         self.demarrages = 0
         """Nombre de LibreOffice lancés (1 si aucun n'est tombé)."""
-        self._profil = Path(tempfile.mkdtemp(prefix="convgen-lo-"))
+        self._profil: Path | None = None
         self._office: subprocess.Popen[bytes] | None = None
         self._pont: subprocess.Popen[str] | None = None
         self._secours: Convertisseur | None = None
@@ -100,7 +100,9 @@ class ConvertisseurPdf:
         if self._secours is not None:
             self._secours.fermer()
             self._secours = None
-        shutil.rmtree(self._profil, ignore_errors=True)
+        if self._profil is not None:
+            shutil.rmtree(self._profil, ignore_errors=True)
+            self._profil = None
 
     def en_pdf(self, source: str | os.PathLike[str] | bytes) -> bytes:
         """Les octets du PDF d'un .docx donné par son chemin ou ses octets."""
@@ -166,7 +168,8 @@ class ConvertisseurPdf:
         self._arreter()
         assert self.python is not None
         tuyau = f"convgen-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        self._profil.mkdir(parents=True, exist_ok=True)
+        if self._profil is None:  # un profil à lui : deux LibreOffice qui partagent un profil se bloquent
+            self._profil = Path(tempfile.mkdtemp(prefix="convgen-lo-"))
         options = ["--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck", "--nodefault"]
         environnement = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
         try:

@@ -30,11 +30,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from convgen import __version__
 from convgen.contexte import Version
-from convgen.erreurs import ErreurConvgen, ErreurLot, ErreurPdf, ErreurSortie, motif_systeme
-from convgen.pdf import Convertisseur
-from convgen.production import Statut
+from convgen.erreurs import Constat, ErreurConvgen, ErreurLot, ErreurPdf, ErreurSortie, Gravite, motif_systeme
+from convgen.examen import Examen, examiner
+from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
+from convgen.modele import Convention
+from convgen.pdf import Convertisseur, ConvertitEnPdf
+from convgen.production import Production, Statut, examiner_source, produire_examen
 from convgen.rapport import DOSSIER_ETAT, Journal, ecrire_rapports, empreinte_fichiers, ligne_rapport
+from convgen.regles import ORDRE_GRAVITES, valider
+from convgen.tableur.lecture import est_tableur
+
+__all__ = ["Avancement", "LigneRapport", "RapportLot", "executeur_par_defaut", "generer_lot"]
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 TAILLE_PAQUET_PDF = 16
@@ -59,6 +67,8 @@ class Tache:
     examen: Any = None
     """Examen déjà fait (convention d'un classeur) ; sinon le processus lit ``source`` lui-même."""
     empreinte_source: str = ""
+    facultative: bool = False
+    """Version tripartite demandée avec la bipartite : sans données de la Région, elle est sans objet."""
 
 
 @dataclass
@@ -69,15 +79,59 @@ class Avancement:
     repris: int = 0
 
 
+@dataclass(frozen=True)
+class LigneRapport:
+    """Une ligne du bilan d'un lot : ce qu'a donné une entrée dans une version."""
+
+    source: str
+    """Fichier d'entrée (« classeur.xlsx#clé » pour une convention d'un classeur, « objet n° 3 (…) » pour
+    une convention passée en objet)."""
+    version: str
+    """« bipartite », « tripartite » ou « auto » (version choisie d'après les données)."""
+    statut: Statut
+    """Produit, repris (déjà fait avec les mêmes données), refusé (erreurs), en échec, ou sans objet."""
+    fichiers: tuple[Path, ...]
+    """Documents écrits (.docx, puis .pdf)."""
+    sha256: tuple[str, ...]
+    """Empreinte SHA-256 de chaque document, dans l'ordre de ``fichiers``."""
+    constats: tuple[Constat, ...]
+    """Erreurs, alertes et informations sur les données."""
+    message: str
+    """Cause d'un échec ou d'un refus, en français ; vide sinon."""
+    empreinte_entree: str
+    """Empreinte de tout ce qui détermine les documents (données, version, gabarit, convgen)."""
+
+    @classmethod
+    def depuis_journal(cls, ligne: dict[str, Any]) -> LigneRapport:
+        """La ligne typée à partir de sa forme JSON (celle du journal et de ``rapport.json``)."""
+        return cls(
+            source=ligne["source"],
+            version=ligne["version"],
+            statut=Statut(ligne["statut"]),
+            fichiers=tuple(Path(f["chemin"]) for f in ligne["fichiers"]),
+            sha256=tuple(f["sha256"] for f in ligne["fichiers"]),
+            constats=tuple(
+                Constat(c["code"], Gravite(c["gravite"]), c["message"], c["chemin"], ligne=c["ligne"])
+                for c in ligne["constats"]
+            ),
+            message=ligne["message"],
+            empreinte_entree=ligne["empreinte_entree"],
+        )
+
+    @property
+    def en_echec(self) -> bool:
+        return self.statut in (Statut.REFUSE, Statut.ECHEC)
+
+
 @dataclass
 class RapportLot:
     """Bilan d'un lot : une ligne par entrée et par version, et les fichiers de rapport écrits."""
 
-    lignes: list[dict[str, Any]] = field(default_factory=list)
+    lignes: list[LigneRapport] = field(default_factory=list)
     fichiers_rapport: list[Path] = field(default_factory=list)
 
     def _nombre(self, *statuts: Statut) -> int:
-        return sum(1 for ligne in self.lignes if ligne["statut"] in statuts)
+        return sum(1 for ligne in self.lignes if ligne.statut in statuts)
 
     @property
     def produits(self) -> int:
@@ -92,20 +146,19 @@ class RapportLot:
         return self._nombre(Statut.REFUSE, Statut.ECHEC)
 
     @property
-    def lignes_en_echec(self) -> list[dict[str, Any]]:
+    def lignes_en_echec(self) -> list[LigneRapport]:
         """Les entrées refusées ou en échec, dans l'ordre des sources."""
-        return [ligne for ligne in self.lignes if ligne["statut"] in (Statut.REFUSE, Statut.ECHEC)]
+        return [ligne for ligne in self.lignes if ligne.en_echec]
 
     @property
     def code_sortie(self) -> int:
-        """0 si toutes les entrées ont abouti, 1 sinon."""
+        """0 si toutes les entrées ont abouti (les versions sans objet comprises), 1 sinon."""
         return 1 if self.echecs else 0
 
 
 def _fichiers_du_dossier(dossier: Path, exclus: Path | None) -> list[Path]:
     """Les fichiers de données d'un dossier, sans dossiers cachés, fichiers verrous d'Excel (« ~$ ») ni le
     dossier de sortie du lot lui-même (ses rapports ne sont pas des entrées)."""
-    from convgen.tableur.lecture import est_tableur
 
     retenus = []
     for chemin in dossier.rglob("*"):
@@ -126,17 +179,21 @@ def _empreinte_source(chemin: Path) -> str:
         return ""  # fichier illisible : l'examen le dira (fichier-illisible)
 
 
-def lister_entrees(sources: Iterable[str | Path], *, sortie: Path | None = None) -> Iterator[tuple[str, Any, str]]:
+def lister_entrees(
+    sources: Iterable[str | Path | Convention], *, sortie: Path | None = None
+) -> Iterator[tuple[str, Examen | None, str]]:
     """(source, examen déjà fait ou None, empreinte) pour chaque entrée, dans un ordre stable.
 
     Un classeur donne une entrée par convention ; un classeur illisible, une entrée en erreur : rien
-    n'arrête le lot.
+    n'arrête le lot. Une convention passée en objet est examinée ici (ses règles) ; elle est nommée
+    « objet n° i (année, région) » dans le rapport.
     """
-    from convgen.production import examiner_source
-    from convgen.tableur.lecture import est_tableur
 
     exclus = sortie.resolve() if sortie is not None else None
-    for source in sources:
+    for position, source in enumerate(sources, start=1):
+        if isinstance(source, Convention):
+            yield _entree_objet(position, source)
+            continue
         chemin = Path(source)
         fichiers = _fichiers_du_dossier(chemin, exclus) if chemin.is_dir() else [chemin]
         for fichier in fichiers:
@@ -148,19 +205,17 @@ def lister_entrees(sources: Iterable[str | Path], *, sortie: Path | None = None)
                 yield str(fichier), None, _empreinte_source(fichier)
 
 
+def _entree_objet(position: int, convention: Convention) -> tuple[str, Examen, str]:
+
+    nom = f"objet n° {position} ({convention.annee}, {convention.region})"
+    constats = sorted(valider(convention), key=lambda c: ORDRE_GRAVITES[c.gravite])
+    return nom, Examen(nom, convention, constats), hashlib.sha256(convention.model_dump_json().encode()).hexdigest()
+
+
 def _empreinte_tache(tache: Tache, empreinte_gabarit: str) -> str:
     """Empreinte de tout ce qui détermine le document : données, version, projet, gabarit, convgen."""
-    morceaux = ["convgen", _version_convgen(), tache.empreinte_source, str(tache.version), str(tache.projet)]
+    morceaux = ["convgen", __version__, tache.empreinte_source, str(tache.version), str(tache.projet)]
     return hashlib.sha256("\x1f".join([*morceaux, empreinte_gabarit]).encode()).hexdigest()
-
-
-def _version_convgen() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("convgen")
-    except PackageNotFoundError:
-        return "dev"
 
 
 def executeur_par_defaut() -> ProcessPoolExecutor:
@@ -179,7 +234,7 @@ def executeur_par_defaut() -> ProcessPoolExecutor:
 
 
 def generer_lot(
-    sources: Sequence[str | Path],
+    sources: Sequence[str | Path | Convention],
     sortie: str | Path,
     *,
     pdf: bool = False,
@@ -191,15 +246,20 @@ def generer_lot(
     projet: bool = False,
     gabarit: str | Path | None = None,
     progression: Callable[[Avancement], None] | None = None,
+    convertisseur: ConvertitEnPdf | None = None,
 ) -> RapportLot:
     """Produit les conventions de toutes les sources dans ``sortie`` ; rend le bilan.
 
-    ``executor`` : n'importe quel ``concurrent.futures.Executor`` (par défaut, un processus
-    par cœur). Les tâches et leurs résultats sont de petits objets sérialisables ; les
-    documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
-    être accessible.
+    ``sources`` : fichiers YAML ou JSON, dossiers, classeurs, et objets ``Convention`` mêlés.
+    ``versions`` : ``["bipartite", "tripartite"]`` produit les deux ; la tripartite d'une
+    convention sans données de la Région est alors sans objet (constat d'information
+    ``version-sans-objet``), non un échec. ``executor`` : n'importe quel
+    ``concurrent.futures.Executor`` (par défaut, un processus par cœur). Les tâches et leurs
+    résultats sont de petits objets sérialisables ; les documents sont écrits par les processus
+    eux-mêmes dans ``sortie``, qui doit donc leur être accessible. ``convertisseur`` (un
+    ``convgen.ConvertisseurPdf`` ouvert) : tous les PDF passent par lui plutôt que par un
+    LibreOffice par cœur.
     """
-    from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
     # Vérifié et compilé avant tout : un gabarit fautif arrête le lot sans rien écrire, et les
     # processus nés par « fork » en héritent tout compilé.
@@ -213,7 +273,15 @@ def generer_lot(
             pdf, reprendre,
         )  # fmt: skip
         taches = [
-            replace(modele, indice=i, source=source, version=version, examen=examen, empreinte_source=empreinte)
+            replace(
+                modele,
+                indice=i,
+                source=source,
+                version=version,
+                examen=examen,
+                empreinte_source=empreinte,
+                facultative=version == "tripartite" and "bipartite" in versions,
+            )
             for i, (version, (source, examen, empreinte)) in enumerate(
                 (v, e) for e in lister_entrees(sources, sortie=dossier) for v in versions
             )
@@ -228,11 +296,10 @@ def generer_lot(
             if propre:
                 executeur.shutdown(cancel_futures=True)
         if pdf:
-            for ligne in convertir_lignes(suivi.a_convertir()):
+            for ligne in convertir_lignes(suivi.a_convertir(), convertisseur=convertisseur):
                 suivi.consigner(ligne, fin_de_tache=True)
-        rapport = RapportLot([suivi.lignes[i] for i in sorted(suivi.lignes)])
-        rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
-        return rapport
+        lignes = [suivi.lignes[i] for i in sorted(suivi.lignes)]
+        return RapportLot([LigneRapport.depuis_journal(ligne) for ligne in lignes], ecrire_rapports(dossier, lignes))
     finally:
         suivi.journal.fermer()
 
@@ -329,12 +396,12 @@ def _resultat(futur: Future[dict[str, Any]]) -> dict[str, Any]:
 
 def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
     """Produit le .docx d'une tâche (dans un processus de l'exécuteur) ; ne lève jamais pour une entrée fautive."""
-    from convgen.examen import examiner
-    from convgen.production import Production, produire_examen
 
     empreinte = _empreinte_tache(tache, empreinte_gabarit)
     try:
         examen = tache.examen if tache.examen is not None else examiner(tache.source)
+        if tache.facultative and examen.convention is not None and not examen.convention.tripartite:
+            return ligne_rapport(tache.indice, _sans_objet(tache, examen), empreinte)
         production = produire_examen(
             examen,
             Path(tache.sortie),
@@ -353,8 +420,33 @@ def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
     return ligne_rapport(tache.indice, production, empreinte)
 
 
-def convertir_lignes(lignes: list[dict[str, Any]], *, paquet: int = TAILLE_PAQUET_PDF) -> Iterator[dict[str, Any]]:
-    """Convertit en PDF les .docx des lignes, par paquets, avec un LibreOffice par cœur ; rend chaque ligne finie."""
+def _sans_objet(tache: Tache, examen: Examen) -> Production:
+
+    constat = Constat(
+        "version-sans-objet",
+        Gravite.INFO,
+        "version tripartite non produite : les données ne décrivent pas le conseil régional (la bipartite l'est)",
+        "conseil_regional",
+        fichier=examen.fichier,
+    )
+    return Production(tache.source, "tripartite", Statut.SANS_OBJET, [*examen.constats, constat])
+
+
+def convertir_lignes(
+    lignes: list[dict[str, Any]], *, paquet: int = TAILLE_PAQUET_PDF, convertisseur: ConvertitEnPdf | None = None
+) -> Iterator[dict[str, Any]]:
+    """Convertit en PDF les .docx des lignes, par paquets, avec un LibreOffice par cœur ; rend chaque ligne finie.
+
+    Avec ``convertisseur``, tous les paquets passent par lui, l'un après l'autre.
+    """
+    if convertisseur is not None:
+        for i in range(0, len(lignes), paquet):
+            lot = lignes[i : i + paquet]
+            try:
+                yield from _convertir_paquet(convertisseur, lot)
+            except ErreurPdf as exc:
+                yield from (_convertir_seul(ligne, exc) for ligne in lot)
+        return
     coeurs = os.cpu_count() or 1
     # Des paquets assez nombreux pour occuper chaque cœur, jamais plus gros que ``paquet``.
     paquet = max(1, min(paquet, -(-len(lignes) // coeurs)))
@@ -405,7 +497,7 @@ def _docx(ligne: dict[str, Any]) -> Path:
     return next(Path(f["chemin"]) for f in ligne["fichiers"] if f["chemin"].endswith(".docx"))
 
 
-def _convertir_paquet(convertisseur: Convertisseur, lot: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _convertir_paquet(convertisseur: ConvertitEnPdf, lot: list[dict[str, Any]]) -> list[dict[str, Any]]:
     documents = [_docx(ligne) for ligne in lot]
     with tempfile.TemporaryDirectory(prefix="pdf-", dir=documents[0].parent / DOSSIER_ETAT) as dossier:
         pdfs = convertisseur.convertir(documents, Path(dossier))

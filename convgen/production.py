@@ -34,11 +34,15 @@ from convgen.tableur.lecture import est_tableur, lire_tableur
 
 
 class Statut(StrEnum):
+    """Ce qu'est devenue une entrée d'une production ou d'un lot."""
+
     PRODUIT = "produit"
     REFUSE = "refusé"
     ECHEC = "échec"
     REPRIS = "repris"
     """Déjà produit lors d'une exécution précédente, avec les mêmes données (``--reprendre``)."""
+    SANS_OBJET = "sans objet"
+    """Version tripartite demandée avec la bipartite pour une convention sans conseil régional."""
 
 
 @dataclass

@@ -115,26 +115,31 @@ def test_codes_de_sortie(tmp_path: Path, arguments: list[str | Path], code: int,
 
 
 @pytest.mark.parametrize(
-    ("source", "code", "attendus"),
+    ("source", "versions", "code", "attendus", "codes_version"),
     [
-        (AUVERGNE, 0, {"bipartite": "produit", "tripartite": "produit"}),
-        (BRETAGNE, 1, {"bipartite": "produit", "tripartite": "refusé"}),
+        (AUVERGNE, "bipartite,tripartite", 0, {"bipartite": "produit", "tripartite": "produit"}, set()),
+        (BRETAGNE, "bipartite,tripartite", 0, {"bipartite": "produit", "tripartite": "sans objet"},
+         {"version-sans-objet"}),
+        (BRETAGNE, "tripartite", 1, {"tripartite": "refusé"}, {"tripartite-sans-region"}),
     ],
-    ids=["tripartite", "bipartite"],
-)
-def test_versions(tmp_path: Path, source: Path, code: int, attendus: dict[str, str]) -> None:
+    ids=["tripartite", "bipartite-sans-objet", "tripartite-seule-refusee"],
+)  # fmt: skip
+def test_versions(
+    tmp_path: Path, source: Path, versions: str, code: int, attendus: dict[str, str], codes_version: set[str]
+) -> None:
     sortie = tmp_path / "sortie"
-    resultat = convgen("lot", source, "--sortie", sortie, "--versions", "bipartite,tripartite")
+    resultat = convgen("lot", source, "--sortie", sortie, "--versions", versions)
     assert resultat.returncode == code
     rapport = lire_rapport(sortie)
     assert {e["version"]: e["statut"] for e in rapport} == attendus
     produits = {Path(e["fichiers"][0]["chemin"]).name: e["version"] for e in rapport if e["statut"] == "produit"}
     assert sorted(p.name for p in sortie.glob("*.docx")) == sorted(produits)
-    assert len(produits) == len(attendus) - code  # des noms distincts : un document par version produite
     assert all(nom.endswith(f"_{version}.docx") for nom, version in produits.items())
+    versions_non_produites = [e for e in rapport if e["statut"] != "produit"]
+    assert {c["code"] for e in versions_non_produites for c in e["constats"] if c["gravite"] != "alerte"} >= codes_version
     for entree in rapport:
-        codes = {c["code"] for c in entree["constats"] if c["gravite"] == "erreur"}
-        assert codes == ({"tripartite-sans-region"} if entree["statut"] == "refusé" else set())
+        erreurs = {c["code"] for c in entree["constats"] if c["gravite"] == "erreur"}
+        assert erreurs == ({"tripartite-sans-region"} if entree["statut"] == "refusé" else set())
 
 
 # --- Reprise après interruption -------------------------------------------------------------------
@@ -177,12 +182,12 @@ def test_reprise_apres_interruption(tmp_path: Path, entrees: Path, reference: di
 
     apres = identites(sortie)
     assert {n: apres[n] for n in finis} == {n: avant[n] for n in finis}
-    statuts = {Path(e["fichiers"][0]["chemin"]).name: str(e["statut"]) for e in rapport.lignes}
+    statuts = {e.fichiers[0].name: str(e.statut) for e in rapport.lignes}
     assert {n for n, s in statuts.items() if s == "repris"} == finis
     assert {n for n, s in statuts.items() if s == "produit"} == set(reference) - finis
     assert (rapport.repris, rapport.produits, rapport.echecs) == (len(finis), 12 - len(finis), 0)
     assert empreintes(sortie) == reference
-    assert [e["statut"] for e in lire_rapport(sortie)] == [str(e["statut"]) for e in rapport.lignes]
+    assert [e["statut"] for e in lire_rapport(sortie)] == [str(e.statut) for e in rapport.lignes]
     assert temporaires(sortie) == []
 
 
@@ -194,9 +199,9 @@ def test_reprise_refait_seulement_l_entree_modifiee(tmp_path: Path, entrees: Pat
     with ThreadPoolExecutor(2) as fils:
         rapport = generer_lot([entrees], sortie, reprendre=True, executor=fils)
 
-    assert [str(e["statut"]) for e in rapport.lignes] == ["repris"] * 5 + ["produit"] + ["repris"] * 6
+    assert [str(e.statut) for e in rapport.lignes] == ["repris"] * 5 + ["produit"] + ["repris"] * 6
     apres, nouvelles = identites(sortie), empreintes(sortie)
-    refait = Path(rapport.lignes[5]["fichiers"][0]["chemin"]).name
+    refait = rapport.lignes[5].fichiers[0].name
     assert {n for n in avant if avant[n] != apres[n]} == {refait}
     assert {n for n in reference if reference[n] != nouvelles[n]} == {refait}
 
@@ -206,9 +211,9 @@ def test_deuxieme_lot_sans_reprise_ni_ecrasement(tmp_path: Path, entrees: Path, 
     avant = identites(sortie)
     with ThreadPoolExecutor(2) as fils:
         rapport = generer_lot([entrees], sortie, executor=fils)
-    assert [str(e["statut"]) for e in rapport.lignes] == ["échec"] * 12
-    assert all("existe déjà" in e["message"] for e in rapport.lignes)
-    assert all(e["fichiers"] == [] for e in rapport.lignes)
+    assert [str(e.statut) for e in rapport.lignes] == ["échec"] * 12
+    assert all("existe déjà" in e.message for e in rapport.lignes)
+    assert all(e.fichiers == () for e in rapport.lignes)
     assert rapport.code_sortie == 1
     assert identites(sortie) == avant
     assert empreintes(sortie) == reference
@@ -261,7 +266,8 @@ def test_pdf_par_lot(tmp_path: Path) -> None:
 def test_pdf_un_docx_illisible_n_arrete_pas_les_autres(tmp_path: Path) -> None:
     preparer_donnees(tmp_path / "entrees", 3)
     with ThreadPoolExecutor(2) as fils:
-        lignes = generer_lot([tmp_path / "entrees"], tmp_path / "sortie", executor=fils).lignes
+        generer_lot([tmp_path / "entrees"], tmp_path / "sortie", executor=fils)
+    lignes = lire_rapport(tmp_path / "sortie")
     illisible = Path(lignes[1]["fichiers"][0]["chemin"])
     illisible.write_bytes(b"PK\x03\x04" + b"pas un document Word " * 50)
 
@@ -286,7 +292,7 @@ def test_classeur_et_yaml_donnent_les_memes_documents(tmp_path: Path) -> None:
     classeur = ecrire_tableur([lire(AUVERGNE)[0], lire(BRETAGNE)[0]], tmp_path / "conventions.xlsx")
     par_classeur = generer_lot([classeur], tmp_path / "classeur")
     par_yaml = generer_lot([AUVERGNE, BRETAGNE], tmp_path / "yaml")
-    assert [e["source"] for e in par_classeur.lignes] == [f"{classeur}#AUV-2009", f"{classeur}#BRE-2009"]
+    assert [e.source for e in par_classeur.lignes] == [f"{classeur}#AUV-2009", f"{classeur}#BRE-2009"]
     assert par_classeur.produits == par_yaml.produits == 2
     documents = sorted(p.name for p in (tmp_path / "yaml").glob("*.docx"))
     assert sorted(p.name for p in (tmp_path / "classeur").glob("*.docx")) == documents
@@ -294,8 +300,8 @@ def test_classeur_et_yaml_donnent_les_memes_documents(tmp_path: Path) -> None:
     for nom in documents:
         assert len(texte_docx(tmp_path / "yaml" / nom)) > 50
         assert texte_docx(tmp_path / "classeur" / nom) == texte_docx(tmp_path / "yaml" / nom)
-    synthese_classeur = [e["synthese"] for e in par_classeur.lignes]
-    assert synthese_classeur == [e["synthese"] for e in par_yaml.lignes]
+    synthese_classeur = [e["synthese"] for e in lire_rapport(tmp_path / "classeur")]
+    assert synthese_classeur == [e["synthese"] for e in lire_rapport(tmp_path / "yaml")]
 
 
 def test_modele_tableur_par_la_ligne_de_commande(tmp_path: Path) -> None:
@@ -323,10 +329,10 @@ def test_entrees_fautives_n_arretent_pas_le_lot(tmp_path: Path) -> None:
     sortie = entrees / "sortie"
     for _ in range(2):  # la seconde fois, les rapports de la première sont dans le dossier source
         rapport = generer_lot([entrees, tmp_path / "absent.yaml"], sortie, reprendre=True)
-        assert [Path(e["source"]).name for e in rapport.lignes] == ["bretagne.yaml", "absent.yaml"]
-        assert str(rapport.lignes[0]["statut"]) in ("produit", "repris")
-        assert str(rapport.lignes[1]["statut"]) == "refusé"
-        assert rapport.lignes[1]["constats"][0]["code"] == "fichier-illisible"
+        assert [Path(e.source).name for e in rapport.lignes] == ["bretagne.yaml", "absent.yaml"]
+        assert str(rapport.lignes[0].statut) in ("produit", "repris")
+        assert str(rapport.lignes[1].statut) == "refusé"
+        assert rapport.lignes[1].constats[0].code == "fichier-illisible"
 
 
 def test_reprise_ne_remplace_pas_un_fichier_etranger(tmp_path: Path) -> None:
@@ -335,8 +341,8 @@ def test_reprise_ne_remplace_pas_un_fichier_etranger(tmp_path: Path) -> None:
     etranger = sortie / "convention_2009_bretagne_arml_bretagne.docx"
     etranger.write_bytes(b"document de quelqu'un d'autre")
     rapport = generer_lot([BRETAGNE], sortie, reprendre=True)
-    assert [str(e["statut"]) for e in rapport.lignes] == ["échec"]
-    assert "existe déjà" in rapport.lignes[0]["message"]
+    assert [str(e.statut) for e in rapport.lignes] == ["échec"]
+    assert "existe déjà" in rapport.lignes[0].message
     assert etranger.read_bytes() == b"document de quelqu'un d'autre"
 
 

@@ -83,7 +83,7 @@ def lot(chemins: list[Path], sortie: Path, *, pdf: bool = False) -> float:
     debut = time.perf_counter()
     rapport = generer_lot([str(c) for c in chemins], sortie, pdf=pdf)
     duree = time.perf_counter() - debut
-    assert rapport.echecs == 0, [ligne["message"] for ligne in rapport.lignes if ligne["message"]]
+    assert rapport.echecs == 0, [ligne.message for ligne in rapport.lignes if ligne.message]
     return duree
 
 
