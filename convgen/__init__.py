@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from convgen.pdf import generer_pdf
     from convgen.production import Statut, nom_document
     from convgen.regles import valider
-    from convgen.schemas import schema_contexte, schema_donnees
+    from convgen.schemas import schema_json_contexte, schema_json_donnees
     from convgen.tableur import ecrire_tableur, lire_tableur
 
 __all__ = [
@@ -111,8 +111,8 @@ __all__ = [
     "generer_pdf",
     "lire_tableur",
     "nom_document",
-    "schema_contexte",
-    "schema_donnees",
+    "schema_json_contexte",
+    "schema_json_donnees",
     "valider",
     "verifier_gabarit",
 ]
@@ -162,8 +162,8 @@ _ORIGINES = {
     "generer_pdf": "convgen.pdf",
     "lire_tableur": "convgen.tableur",
     "nom_document": "convgen.production",
-    "schema_contexte": "convgen.schemas",
-    "schema_donnees": "convgen.schemas",
+    "schema_json_contexte": "convgen.schemas",
+    "schema_json_donnees": "convgen.schemas",
     "valider": "convgen.regles",
     "verifier_gabarit": "convgen.gabarit.verification",
 }

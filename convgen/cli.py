@@ -19,6 +19,18 @@ if TYPE_CHECKING:
     from convgen.erreurs import Constat
     from convgen.examen import Examen
 
+__all__ = [
+    "commande_catalogue",
+    "commande_exemple",
+    "commande_generer",
+    "commande_lot",
+    "commande_modele_tableur",
+    "commande_schema",
+    "commande_valider",
+    "commande_verifier_gabarit",
+    "main",
+]
+
 _TRADUCTIONS = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
     (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
@@ -217,9 +229,9 @@ def commande_modele_tableur(arguments: argparse.Namespace) -> int:
 def commande_schema(arguments: argparse.Namespace) -> int:
     import json
 
-    from convgen.schemas import schema_contexte, schema_donnees
+    from convgen.schemas import schema_json_contexte, schema_json_donnees
 
-    schema = schema_contexte() if arguments.quoi == "contexte" else schema_donnees()
+    schema = schema_json_contexte() if arguments.quoi == "contexte" else schema_json_donnees()
     print(json.dumps(schema, ensure_ascii=False, indent=2))
     return 0
 

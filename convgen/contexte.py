@@ -55,6 +55,8 @@ from convgen.schema_contexte import (
     CtxVersement,
 )
 
+__all__ = ["BLANC", "ETAT_DESIGNE", "Version", "construire_contexte"]
+
 Version = Literal["bipartite", "tripartite"]
 ETAT_DESIGNE = guillemets("l'État")
 BLANC = "\u2026" * 12

@@ -35,6 +35,27 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+__all__ = [
+    "Constat",
+    "ConversionEchouee",
+    "DonneesInvalides",
+    "ErreurConvgen",
+    "ErreurDonnees",
+    "ErreurGabarit",
+    "ErreurLot",
+    "ErreurPdf",
+    "ErreurSortie",
+    "FichierExistant",
+    "FichierIllisible",
+    "GabaritInvalide",
+    "Gravite",
+    "LibreOfficeAbsent",
+    "ProblemeGabarit",
+    "RenduImpossible",
+    "erreurs",
+    "motif_systeme",
+]
+
 
 class Gravite(StrEnum):
     """Gravité d'un constat : seule l'erreur empêche de produire la convention."""

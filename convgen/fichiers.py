@@ -21,6 +21,8 @@ from typing import BinaryIO
 
 from convgen.erreurs import ErreurSortie, FichierExistant, motif_systeme
 
+__all__ = ["LONGUEUR_MAX_NOM", "chemin_dans", "ecrire", "ecrire_atomique", "nom_sain"]
+
 LONGUEUR_MAX_NOM = 80
 _RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 

@@ -40,6 +40,37 @@ from pydantic_core import PydanticCustomError
 
 from convgen.referentiel import ActionType, Referentiel, charger_referentiel
 
+__all__ = [
+    "CENTIME",
+    "CONSEIL_REGIONAL",
+    "ETAT",
+    "ETIQUETTES_ACTION",
+    "LIBELLES_FINANCEURS",
+    "LONGUEUR_MAX_TEXTE",
+    "Action",
+    "ActionAnnexe",
+    "ActionLocale",
+    "ActionResolue",
+    "Adresse",
+    "Civilite",
+    "ConseilRegional",
+    "Convention",
+    "Deliberation",
+    "Etat",
+    "Financement",
+    "FormeJuridique",
+    "Identifiant",
+    "Montant",
+    "Personne",
+    "Signataire",
+    "Signature",
+    "Structure",
+    "Texte",
+    "Versement",
+    "arrondir",
+    "libelle_financeur",
+]
+
 CENTIME = Decimal("0.01")
 LONGUEUR_MAX_TEXTE = 20_000
 """Au-delà, un champ n'est plus un texte de convention mais une erreur de saisie."""

@@ -28,6 +28,18 @@ from convgen.fichiers import ecrire
 from convgen.gabarit.rendu import Gabarit, generer_docx
 from convgen.modele import Convention
 
+__all__ = [
+    "DELAI_PAR_DEFAUT",
+    "DELAI_PAR_DOCUMENT",
+    "Convertisseur",
+    "ConvertitEnPdf",
+    "convertir_en_pdf",
+    "generer_pdf",
+    "trouver_soffice",
+    "verifier_docx",
+    "verifier_pdf",
+]
+
 DELAI_PAR_DEFAUT = 180.0
 """Secondes accordées à un appel de LibreOffice, démarrage compris."""
 DELAI_PAR_DOCUMENT = 20.0

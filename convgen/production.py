@@ -32,6 +32,8 @@ from convgen.modele import Convention
 from convgen.pdf import Convertisseur
 from convgen.tableur.lecture import est_tableur, lire_tableur
 
+__all__ = ["Production", "Statut", "examiner_source", "nom_document", "produire", "produire_examen"]
+
 
 class Statut(StrEnum):
     """Ce qu'est devenue une entrée d'une production ou d'un lot."""

@@ -26,6 +26,16 @@ from convgen.fichiers import ecrire_atomique
 from convgen.modele import Convention
 from convgen.production import Production, Statut
 
+__all__ = [
+    "COLONNES_SYNTHESE",
+    "DOSSIER_ETAT",
+    "Journal",
+    "ecrire_rapports",
+    "empreinte_fichiers",
+    "ligne_rapport",
+    "synthese",
+]
+
 DOSSIER_ETAT = ".convgen"
 _MONTANTS = {"cout_total", "etat", "conseil_regional", "autres_financeurs", "ratio_budget_missions_locales"}
 """Colonnes de la synthèse gardées en texte dans le JSON, redevenues des nombres pour les tableurs."""

@@ -24,6 +24,19 @@ from convgen.erreurs import Constat, Gravite
 from convgen.francais import date_longue, euros, pourcentage, sans_accents
 from convgen.modele import CONSEIL_REGIONAL, ActionResolue, Convention
 
+__all__ = [
+    "FOURCHETTE_OBSERVEE",
+    "FOURCHETTE_RECOMMANDEE",
+    "LONGUEUR_MAX_COLONNE",
+    "ORDRE_GRAVITES",
+    "REGLES",
+    "SEUIL_CONVENTION",
+    "Regle",
+    "Signaler",
+    "regle",
+    "valider",
+]
+
 SEUIL_CONVENTION = Decimal("23000")
 """Décret n° 2001-495 du 6 juin 2001 : au-delà, une convention est obligatoire (loi 2000-321, art. 10)."""
 FOURCHETTE_RECOMMANDEE = (Decimal("0.02"), Decimal("0.04"))

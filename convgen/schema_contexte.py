@@ -12,6 +12,23 @@ from __future__ import annotations
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict  # pydantic en a besoin pour le schéma JSON avant Python 3.12
 
+__all__ = [
+    "Contexte",
+    "CtxAction",
+    "CtxAnnexe",
+    "CtxConvention",
+    "CtxEtat",
+    "CtxFinancement",
+    "CtxMission",
+    "CtxMontants",
+    "CtxObjectif",
+    "CtxRegion",
+    "CtxSignataire",
+    "CtxSignature",
+    "CtxStructure",
+    "CtxVersement",
+]
+
 _DOCUMENTE = ConfigDict(use_attribute_docstrings=True)
 
 

@@ -6,22 +6,22 @@ gabarits de connaître chaque variable (``convgen schema donnees``, ``convgen sc
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import TypeAdapter
 
 from convgen.modele import Convention
 from convgen.schema_contexte import Contexte
 
+__all__ = ["schema_json_contexte", "schema_json_donnees"]
 
-def schema_donnees() -> dict[str, Any]:
+
+def schema_json_donnees() -> dict[str, object]:
     """Schéma JSON des données d'une convention (YAML ou JSON)."""
     schema = Convention.model_json_schema()
     schema["title"] = "Convention annuelle d'objectifs (données d'entrée de convgen)"
     return schema
 
 
-def schema_contexte() -> dict[str, Any]:
+def schema_json_contexte() -> dict[str, object]:
     """Schéma JSON du contexte offert aux gabarits, chaque clé avec sa description."""
     schema = TypeAdapter(Contexte).json_schema()
     schema["title"] = "Contexte des gabarits de convgen"

@@ -15,7 +15,7 @@ from convgen.chargement import depuis_donnees
 from convgen.contexte import BLANC, construire_contexte
 from convgen.erreurs import DonneesInvalides
 from convgen.schema_contexte import Contexte
-from convgen.schemas import schema_contexte
+from convgen.schemas import schema_json_contexte
 
 CONTEXTES = {
     "auvergne": construire_contexte(convention_exemple("auvergne")),
@@ -355,7 +355,7 @@ def typeddicts(type_: Any) -> dict[str, Any]:
 
 
 def test_chaque_cle_documentee_dans_le_schema() -> None:
-    schema = schema_contexte()
+    schema = schema_json_contexte()
     declares = typeddicts(Contexte)
     assert sorted(declares) == sorted([*schema["$defs"], "Contexte"])
     for nom, type_ in declares.items():

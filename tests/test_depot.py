@@ -44,9 +44,9 @@ def test_chaque_regle_est_documentee() -> None:
 
 
 def test_chaque_variable_du_contexte_est_documentee() -> None:
-    from convgen.schemas import schema_contexte
+    from convgen.schemas import schema_json_contexte
 
-    schema = schema_contexte()
+    schema = schema_json_contexte()
     absentes = [
         f"{nom}.{cle}"
         for nom, definition in schema["$defs"].items()

@@ -136,7 +136,9 @@ def test_versions(
     assert sorted(p.name for p in sortie.glob("*.docx")) == sorted(produits)
     assert all(nom.endswith(f"_{version}.docx") for nom, version in produits.items())
     versions_non_produites = [e for e in rapport if e["statut"] != "produit"]
-    assert {c["code"] for e in versions_non_produites for c in e["constats"] if c["gravite"] != "alerte"} >= codes_version
+    assert {
+        c["code"] for e in versions_non_produites for c in e["constats"] if c["gravite"] != "alerte"
+    } >= codes_version
     for entree in rapport:
         erreurs = {c["code"] for c in entree["constats"] if c["gravite"] == "erreur"}
         assert erreurs == ({"tripartite-sans-region"} if entree["statut"] == "refusé" else set())

@@ -22,6 +22,22 @@ from lxml import etree
 
 from convgen.erreurs import ErreurGabarit, RenduImpossible
 
+__all__ = [
+    "DATE_FIXE",
+    "PARTIES_A_RENDRE",
+    "TAILLE_MAX_DECOMPRESSEE",
+    "TAILLE_MAX_GABARIT",
+    "ecrire_archive",
+    "environnement",
+    "finir_xml",
+    "lieu",
+    "lire_archive",
+    "lire_octets",
+    "preparer_xml",
+    "texte_xml",
+    "verifier_xml",
+]
+
 TAILLE_MAX_GABARIT = 20 * 1024 * 1024
 """Un gabarit de convention pèse quelques dizaines de kilo-octets ; au-delà de 20 Mio, il est refusé."""
 TAILLE_MAX_DECOMPRESSEE = 200 * 1024 * 1024

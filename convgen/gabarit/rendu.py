@@ -54,6 +54,15 @@ from convgen.gabarit.verification import verifier_ou_lever
 from convgen.modele import Convention
 from convgen.regles import valider
 
+__all__ = [
+    "GABARIT_PAR_DEFAUT",
+    "Gabarit",
+    "charger_gabarit",
+    "chemin_gabarit_par_defaut",
+    "generer_docx",
+    "rendre_docx",
+]
+
 GABARIT_PAR_DEFAUT = "convention_dgefp_2008_15.docx"
 _BALISES = re.compile(r"\{[{%#]")
 

@@ -15,6 +15,25 @@ from typing import Literal, cast, get_args
 from convgen.modele import CONSEIL_REGIONAL, ETAT, Civilite, FormeJuridique
 from convgen.referentiel import charger_referentiel, referentiels_disponibles
 
+__all__ = [
+    "ACTIONS",
+    "ADMIS",
+    "CHIFFRES",
+    "CONVENTIONS",
+    "FEUILLES",
+    "FINANCEMENTS",
+    "FORMATS",
+    "INTRODUCTION",
+    "LIBRES",
+    "REFERENTIEL",
+    "TECHNIQUES",
+    "VALEURS",
+    "VERSEMENTS",
+    "Colonne",
+    "Colonnes",
+    "Genre",
+]
+
 Genre = Literal["texte", "entier", "montant", "date", "lignes"]
 FORMATS = {"montant": "#,##0.00", "date": "DD/MM/YYYY"}
 ADMIS = {

@@ -36,6 +36,8 @@ from convgen.tableur.colonnes import (
     Colonnes,
 )
 
+__all__ = ["ecrire_modele_tableur", "ecrire_tableur"]
+
 
 def ecrire_modele_tableur(chemin: str | Path, *, ecraser: bool = False) -> Path:
     """Écrit un classeur vide : en-têtes, aide, listes déroulantes et formats."""
