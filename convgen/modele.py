@@ -496,7 +496,7 @@ class Convention(_Modele):
         donnees = _fusionner(self.model_dump(exclude_unset=True), changements)
         return depuis_donnees(donnees)
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+    def model_copy(self, *, update: Mapping[str, object] | None = None, deep: bool = False) -> Self:
         """Copie ; avec ``update``, une convention revalidée (comme :meth:`modifier`), jamais un objet
         aux totaux périmés."""
         if not update:

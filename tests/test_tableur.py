@@ -152,7 +152,7 @@ def test_modele_vide_lu_sans_convention(tmp_path: Path) -> None:
 
 def _depuis_modele(chemin: Path) -> Path:
     """Les dictionnaires de ``model_dump()`` (valeurs None, listes vides, référentiel) s'écrivent aussi."""
-    return ecrire_tableur([charger(AUVERGNE).model_dump(), charger(BRETAGNE).model_dump()], chemin)
+    return ecrire_tableur([charger(AUVERGNE), charger(BRETAGNE)], chemin)
 
 
 @pytest.mark.parametrize("source", ["yaml", "model_dump"])
@@ -354,3 +354,12 @@ def test_pas_d_ecrasement_sans_ecraser(tmp_path: Path, ecrire: Callable[..., Pat
 )
 def test_est_tableur(nom: str, attendu: bool) -> None:
     assert est_tableur(nom) is attendu
+
+
+def test_aller_retour_d_objets(tmp_path: Path) -> None:
+    """``ecrire_tableur`` prend des objets ``Convention`` ; ``lire_tableur`` rend les mêmes, dans des ``Examen``."""
+    conventions = [charger(AUVERGNE), charger(BRETAGNE).modifier(annee=2010, signature={"date": "2010-03-02"})]
+    examens = lire_tableur(ecrire_tableur(conventions, tmp_path / "objets.xlsx"))
+    assert [e.fichier.rsplit("#", 1)[1] for e in examens] == ["AUV-2009", "BRE-2010"]
+    assert [e.convention for e in examens] == conventions
+    assert all(isinstance(e, Examen) and e.accepte() for e in examens)

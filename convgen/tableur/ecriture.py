@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierExistant, Gravite
 from convgen.fichiers import ecrire_atomique
+from convgen.modele import Convention
 from convgen.tableur.colonnes import (
     ACTIONS,
     ADMIS,
@@ -44,10 +45,13 @@ def ecrire_modele_tableur(chemin: str | Path, *, ecraser: bool = False) -> Path:
     return ecrire_tableur([], chemin, ecraser=ecraser)
 
 
-def ecrire_tableur(donnees: Sequence[Mapping[str, Any]], chemin: str | Path, *, ecraser: bool = False) -> Path:
-    """Écrit les conventions (structure des fichiers YAML) dans un classeur, clés ``AUV-2009``…
+def ecrire_tableur(
+    conventions: Sequence[Convention | Mapping[str, object]], chemin: str | Path, *, ecraser: bool = False
+) -> Path:
+    """Écrit les conventions dans un classeur, clés ``AUV-2009``… ; :func:`lire_tableur` les relit à l'identique.
 
-    Lève :class:`~convgen.erreurs.FichierExistant` si le fichier existe et que
+    Chaque convention est un objet :class:`~convgen.modele.Convention` ou ses données (la structure
+    des fichiers YAML, même fautives : le classeur sert aussi à les corriger). Lève :class:`~convgen.erreurs.FichierExistant` si le fichier existe et que
     ``ecraser`` est faux, :class:`~convgen.erreurs.DonneesInvalides` si un champ n'a
     pas de colonne dans le classeur.
     """
@@ -58,6 +62,7 @@ def ecrire_tableur(donnees: Sequence[Mapping[str, Any]], chemin: str | Path, *, 
     _aide(classeur.active)
     for nom, colonnes in FEUILLES.items():
         _preparer(classeur.create_sheet(nom), colonnes)
+    donnees = [c.model_dump() if isinstance(c, Convention) else c for c in conventions]
     for cle, convention in zip(_cles(donnees), donnees, strict=True):
         _remplir(classeur, cle, convention)
     flux = io.BytesIO()
@@ -65,7 +70,7 @@ def ecrire_tableur(donnees: Sequence[Mapping[str, Any]], chemin: str | Path, *, 
     return ecrire_atomique(chemin, flux.getvalue(), ecraser=ecraser)
 
 
-def _cles(donnees: Sequence[Mapping[str, Any]]) -> list[str]:
+def _cles(donnees: Sequence[Mapping[str, object]]) -> list[str]:
     cles: list[str] = []
     for convention in donnees:
         base = unicodedata.normalize("NFKD", str(convention.get("region", "CONV"))).encode("ascii", "ignore")
