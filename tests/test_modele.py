@@ -289,3 +289,72 @@ def test_texte_quelconque_garde_ou_refuse(texte: str, champ: str) -> None:
     assert not interdits and normalise.strip()
     garde = conv.structure.nom if champ == "structure.nom" else conv.actions[0].methode
     assert garde == normalise
+
+
+# --- Copies et modifications : rien de calculé ne survit (issue 10, point 12) --------------------------
+
+
+def _deja_utilisee() -> Convention:
+    """Une convention dont les totaux et les actions résolues ont déjà été calculés (mis en cache)."""
+    c = convention()
+    assert c.total_etat > 0 and c.actions_resolues
+    return c
+
+
+@pytest.mark.parametrize(
+    "copier",
+    [
+        lambda c, actions: c.model_copy(update={"actions": actions}),
+        lambda c, actions: c.modifier(actions=actions),
+    ],
+    ids=["model_copy", "modifier"],
+)
+def test_copie_apres_usage_recalcule_tout(copier: Any) -> None:
+    originale = _deja_utilisee()
+    avant = originale.total_etat
+    copie = copier(originale, [action_etat("1234.56")])
+    assert copie.total_etat == Decimal("1234.56")
+    assert copie.total_programme == Decimal("1234.56")
+    assert [a.numero for a in copie.actions_resolues] == [2]
+    assert sum(v.montant for v in copie.versements_prevus) == Decimal("1234.56")
+    assert originale.total_etat == avant  # l'originale ne change pas
+
+
+@pytest.mark.parametrize(
+    ("changements", "lire", "attendu"),
+    [
+        ({"annee": 2010}, lambda c: c.annee, 2010),
+        ({"structure": {"sigle": "ARML"}}, lambda c: (c.structure.sigle, c.structure.nom[:7]), ("ARML", "Associa")),
+        ({"etat": {"prefet": {"nom": "Durand"}}}, lambda c: (c.etat.prefet.nom, c.etat.prefet.civilite), ("Durand", "M.")),
+        ({"budget_missions_locales": "1 000 000,004"}, lambda c: c.budget_missions_locales, Decimal("1000000.00")),
+        ({"signature": {"date": None}}, lambda c: c.signature.date, None),
+    ],
+    ids=["simple", "bloc-complete", "bloc-imbrique", "montant-revalide", "valeur-effacee"],
+)  # fmt: skip
+def test_modifier(changements: dict[str, Any], lire: Any, attendu: object) -> None:
+    assert lire(_deja_utilisee().modifier(**changements)) == attendu
+
+
+def test_modifier_par_objet_du_modele() -> None:
+    originale = convention()
+    autre = originale.structure.model_copy(update={"nom": "Autre structure", "sigle": "AS"})
+    assert originale.modifier(structure=autre).structure == autre
+
+
+@pytest.mark.parametrize(
+    ("changements", "codes"),
+    [
+        ({"annee": "deux mille dix"}, [("donnee-invalide", "annee")]),
+        ({"inconnu": 1}, [("champ-inconnu", "inconnu")]),
+        ({"structure": {"siret": 44306184100047}}, [("donnee-invalide", "structure.siret")]),
+        ({"actions": []}, [("donnee-invalide", "actions")]),
+    ],
+    ids=["type", "cle-inconnue", "siret-nombre", "liste-vide"],
+)
+def test_modifier_invalide_leve_donnees_invalides(changements: dict[str, Any], codes: list[tuple[str, str]]) -> None:
+    originale = convention()
+    with pytest.raises(DonneesInvalides) as exc:
+        originale.modifier(**changements)
+    assert [(c.code, c.chemin) for c in exc.value.constats] == codes
+    with pytest.raises(DonneesInvalides):
+        originale.model_copy(update=changements)
