@@ -182,52 +182,72 @@ def libelle_financeur(financeur: str) -> str:
 
 
 class _Modele(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Personne(_Modele):
     civilite: Civilite
+    """Civilité : « M. » ou « Mme » (accorde le titre : « le préfet », « la préfète »)."""
     prenom: Texte
+    """Prénom."""
     nom: Texte
+    """Nom de famille."""
 
 
 class Signataire(Personne):
     """Personne qui signe au titre d'une fonction (délégataire, représentant légal)."""
 
     fonction: Texte
+    """Fonction au titre de laquelle la personne signe (« présidente », « directeur régional du travail »)."""
 
 
 class Etat(_Modele):
     prefet: Personne
+    """Le préfet de région, qui représente l'État."""
     delegataire: Signataire | None = None
-    """Présent : « Pour le préfet et par délégation, … »."""
+    """Signataire « pour le préfet et par délégation » ; absent, le préfet signe lui-même."""
 
 
 class Deliberation(_Modele):
     numero: Texte
+    """Numéro de la délibération (« CP-09-0123 »)."""
     date: dt.date
+    """Date de la délibération (AAAA-MM-JJ)."""
 
 
 class ConseilRegional(_Modele):
     president: Personne
+    """Le président du conseil régional, qui signe pour la Région."""
     deliberation: Deliberation | None = None
+    """Délibération qui habilite le président à signer (facultative)."""
 
 
 class Adresse(_Modele):
     voie: Texte
+    """Numéro et voie (« 12, rue de l'Éclache »)."""
     code_postal: Annotated[str, Identifiant, Field(pattern=r"^\d{5}$")]
+    """Code postal, cinq chiffres, entre guillemets."""
     commune: Texte
+    """Commune."""
 
 
 class Structure(_Modele):
     nom: Texte
+    """Nom complet de la structure porteuse du programme."""
     sigle: Texte | None = None
+    """Sigle (« ARML Auvergne »), facultatif."""
     statut: FormeJuridique
+    """Forme juridique : association, gip, carif, oref, autre ; jamais mission_locale (circulaire §3)."""
     siret: Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
+    """SIRET, 14 chiffres entre guillemets (contrôlé)."""
     adresse: Adresse
+    """Adresse du siège de la structure."""
     representant: Signataire
+    """Représentant légal de la structure, avec sa fonction."""
     iban: Annotated[str, AfterValidator(_verifier_texte)]
+    """IBAN du compte qui reçoit les versements (contrôlé)."""
     bic: Annotated[str, AfterValidator(_verifier_texte)]
+    """BIC de la banque, 8 ou 11 caractères (contrôlé)."""
 
     @property
     def designation(self) -> str:
@@ -237,22 +257,27 @@ class Structure(_Modele):
 
 class Signature(_Modele):
     lieu: Texte
+    """Lieu de signature (« Fait à … »)."""
     date: dt.date | None = None
-    """Absente pour un projet : les signataires la porteront à la main."""
+    """Date de signature ; absente pour un projet : les signataires la porteront à la main."""
     exemplaires: Annotated[int, Field(ge=1, le=10)] | None = None
-    """Par défaut, un original par partie."""
+    """Nombre d'originaux (1 à 10) ; par défaut, un par partie."""
 
 
 class Versement(_Modele):
     date: dt.date
+    """Date du versement (dans l'année de la convention)."""
     montant: Montant
+    """Montant versé, en euros."""
     libelle: Texte | None = None
+    """Libellé (« avance de 80 % à la signature ») ; par défaut « 1er versement », « 2e versement »…"""
 
 
 class Financement(_Modele):
     financeur: Texte
     """``etat``, ``conseil_regional`` ou le nom d'un autre financeur (« Fonds social européen (FSE) »)."""
     montant: Montant
+    """Montant apporté par ce financeur à cette action, en euros."""
 
     @property
     def libelle(self) -> str:
@@ -263,22 +288,28 @@ class _ActionCommune(_Modele):
     methode: Texte
     """QUI FAIT QUOI ? La méthode et l'organisation."""
     echeancier: Texte
+    """ÉCHÉANCIER : calendrier de l'action."""
     indicateurs: list[Texte] = []
+    """Indicateurs mesurables, un par élément (circulaire §2)."""
     cout: Montant | None = None
     """Coût prévisionnel ; s'il est donné, il doit égaler la somme des financements."""
     financements: list[Financement] = []
+    """Financeurs de l'action et leurs montants."""
 
 
 class ActionAnnexe(_ActionCommune):
     """Action de l'annexe-type : intitulé, « pourquoi » et « comment » viennent du référentiel."""
 
     numero: int
+    """Numéro de l'action dans l'annexe-type (1 à 16) : intitulé, pourquoi et comment viennent de la circulaire."""
     pourquoi: list[Texte] | None = None
-    """Remplace le « pourquoi » de l'annexe-type."""
+    """POURQUOI : les objectifs, un par élément ; pour une action de l'annexe-type, remplace ceux de la circulaire."""
     pourquoi_ajouts: list[Texte] = []
     """S'ajoute au « pourquoi » de l'annexe-type (ou à celui qui le remplace)."""
     comment: list[Texte] | None = None
+    """COMMENT : les moyens, un par élément ; pour une action de l'annexe-type, remplace ceux de la circulaire."""
     comment_ajouts: list[Texte] = []
+    """S'ajoute au « comment » de l'annexe-type (ou à celui qui le remplace)."""
 
     @field_validator("numero")
     @classmethod
@@ -297,9 +328,13 @@ class ActionLocale(_ActionCommune):
     """Action ajoutée localement, rattachée à l'un des six objectifs (annexe, introduction)."""
 
     objectif: Annotated[int, Field(ge=1, le=6)]
+    """Objectif de rattachement (1 à 6) d'une action ajoutée localement, numérotée 17, 18…"""
     intitule: Texte
+    """QUOI : intitulé de l'action locale."""
     pourquoi: Annotated[list[Texte], Field(min_length=1)]
+    """POURQUOI : les objectifs, un par élément ; pour une action de l'annexe-type, remplace ceux de la circulaire."""
     comment: Annotated[list[Texte], Field(min_length=1)]
+    """COMMENT : les moyens, un par élément ; pour une action de l'annexe-type, remplace ceux de la circulaire."""
 
 
 def _genre_action(donnees: Any) -> str | None:
@@ -326,11 +361,15 @@ class ActionResolue:
     """Position dans la liste ``actions`` des données (pour les chemins d'erreur)."""
     numero: int
     objectif: int
+    """Objectif de rattachement (1 à 6) d'une action ajoutée localement, numérotée 17, 18…"""
     mission: int
     locale: bool
     intitule: str
+    """QUOI : intitulé de l'action locale."""
     pourquoi: tuple[str, ...]
+    """POURQUOI : les objectifs de l'action locale, un par élément."""
     comment: tuple[str, ...]
+    """COMMENT : les moyens de l'action locale, un par élément."""
     methode: str
     echeancier: str
     indicateurs: tuple[str, ...]
@@ -382,18 +421,28 @@ class Convention(_Modele):
     """Convention annuelle d'objectifs entre l'État, la structure et, le cas échéant, la Région."""
 
     annee: Annotated[int, Field(ge=2000, le=2100)]
+    """Année de la convention (du 1er janvier au 31 décembre)."""
     region: Texte
+    """Région (« Auvergne »)."""
     numero: Texte | None = None
+    """Numéro d'enregistrement de la convention, facultatif."""
     etat: Etat
+    """L'État : le préfet de région et, le cas échéant, son délégataire."""
     conseil_regional: ConseilRegional | None = None
-    """Présent : convention tripartite (circulaire §4)."""
+    """Présent : convention tripartite, avec le conseil régional (circulaire §4)."""
     structure: Structure
+    """La structure porteuse du programme (pas une mission locale, circulaire §3)."""
     budget_missions_locales: Annotated[Montant, Field(gt=0)]
     """Budget global des missions locales de la région (circulaire §3)."""
     signature: Signature
+    """Lieu, date et nombre d'exemplaires."""
     versements: list[Versement] | None = None
+    """Échéancier de la contribution de l'État ; par défaut, avance de 80 % à la signature et solde de 20 % le 1er
+    octobre."""
     actions: Annotated[list[Action], Field(min_length=1)]
+    """Actions de l'annexe-type (``numero``) ou ajoutées localement (``objectif``), avec leurs financements."""
     referentiel: Literal["circulaire_dgefp_2008_15"] = "circulaire_dgefp_2008_15"
+    """Référentiel de l'annexe-type ; par défaut la circulaire DGEFP n° 2008-15."""
 
     @property
     def tripartite(self) -> bool:

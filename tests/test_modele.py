@@ -325,7 +325,8 @@ def test_copie_apres_usage_recalcule_tout(copier: Any) -> None:
     [
         ({"annee": 2010}, lambda c: c.annee, 2010),
         ({"structure": {"sigle": "ARML"}}, lambda c: (c.structure.sigle, c.structure.nom[:7]), ("ARML", "Associa")),
-        ({"etat": {"prefet": {"nom": "Durand"}}}, lambda c: (c.etat.prefet.nom, c.etat.prefet.civilite), ("Durand", "M.")),
+        ({"etat": {"prefet": {"nom": "Durand"}}}, lambda c: (c.etat.prefet.nom, c.etat.prefet.prenom[:3]),
+         ("Durand", "Jea")),
         ({"budget_missions_locales": "1 000 000,004"}, lambda c: c.budget_missions_locales, Decimal("1000000.00")),
         ({"signature": {"date": None}}, lambda c: c.signature.date, None),
     ],

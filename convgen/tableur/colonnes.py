@@ -14,6 +14,7 @@ from typing import Literal, cast, get_args
 
 from convgen.modele import CONSEIL_REGIONAL, ETAT, Civilite, FormeJuridique
 from convgen.referentiel import charger_referentiel, referentiels_disponibles
+from convgen.schemas import descriptions_des_champs
 
 __all__ = [
     "ACTIONS",
@@ -83,11 +84,30 @@ class Colonne:
 Colonnes = tuple[Colonne, ...]
 
 
-def _table(texte: str) -> Colonnes:
-    """Colonnes décrites une par ligne : chemin | en-tête | genre | obligatoire | largeur | liste | explication."""
+DESCRIPTIONS = descriptions_des_champs()
+"""Descriptions des champs, écrites une fois dans le modèle : l'explication de chaque colonne en vient."""
+_PERSONNES = ("etat.prefet", "etat.delegataire", "conseil_regional.president", "structure.representant")
+
+
+def explication(chemin: str) -> str:
+    """L'explication d'un champ pour la feuille « Aide » : sa description dans le modèle, et à qui il se
+    rapporte pour une personne (« Prénom. — Le préfet de région, qui représente l'État. »)."""
+    parent = chemin.rsplit(".", 1)[0]
+    suite = f" — {DESCRIPTIONS[parent]}" if parent in _PERSONNES else ""
+    return (DESCRIPTIONS[chemin] + suite).replace("``", "")
+
+
+def _table(texte: str, prefixe: str = "") -> Colonnes:
+    """Colonnes décrites une par ligne : chemin | en-tête | genre | obligatoire | largeur | liste | explication.
+
+    L'explication d'un champ du modèle vient de sa description (``prefixe`` situe la feuille :
+    ``actions[].``) ; seules les colonnes techniques (clé, identifiant d'action) ont la leur ici.
+    """
     colonnes = []
     for ligne in texte.strip().splitlines():
         chemin, entete, genre, obligatoire, largeur, liste, aide = (m.strip() for m in ligne.split("|", 6))
+        if chemin not in TECHNIQUES:
+            aide = explication(prefixe + chemin)
         if genre not in get_args(Genre) or (liste and liste not in VALEURS):
             raise ValueError(f"colonne mal décrite : {ligne}")
         valeurs = VALEURS.get(liste, ())
@@ -96,13 +116,13 @@ def _table(texte: str) -> Colonnes:
     return tuple(colonnes)
 
 
-def _personne(chemin: str, qui: str, obligatoire: str, de_qui: str, fonction: bool = False) -> str:
+def _personne(chemin: str, qui: str, obligatoire: str, fonction: bool = False) -> str:
     """Lignes de la table pour une personne : civilité, prénom, nom et, s'il y a lieu, fonction."""
     champs = [("civilite", "civilité", "civilites"), ("prenom", "prénom", ""), ("nom", "nom", "")]
     champs += [("fonction", "fonction", "")] * fonction
-    modele = "{0}.{1} | {2} : {3} | texte | {4} | {5} | {6} | {3} {7}"
+    ligne = "{0}.{1} | {2} : {3} | texte | {4} | {5} | {6} |"
     return "\n".join(
-        modele.format(chemin, c, qui, e, obligatoire, {"civilite": 10, "fonction": 40}.get(c, 18), v, de_qui)
+        ligne.format(chemin, c, qui, e, obligatoire, {"civilite": 10, "fonction": 40}.get(c, 18), v)
         for c, e, v in champs
     )
 
@@ -112,57 +132,66 @@ _RENVOI = (
 )
 CONVENTIONS = _table(f"""
 cle | Clé | texte | oui | 12 | | identifiant court de la convention, libre et unique dans le classeur (ex. AUV-2009)
-annee | Année | entier | oui | 8 | | année de la convention
-region | Région | texte | oui | 18 | | région concernée (ex. Auvergne)
-numero | Numéro de convention | texte | non | 24 | | numéro d'enregistrement de la convention
-{_personne("etat.prefet", "Préfet", "oui", "du préfet de région")}
-{_personne("etat.delegataire", "Délégataire", "si délégation", "de qui signe pour le préfet et par délégation", True)}
-{_personne("conseil_regional.president", "Président de région", "si tripartite", "du président du conseil régional")}
-conseil_regional.deliberation.numero | Délibération : numéro | texte | non | 16 | | délibération habilitant le président
-conseil_regional.deliberation.date | Délibération : date | date | si délibération | 12 | | date de la délibération
-structure.nom | Structure : nom | texte | oui | 40 | | nom complet de la structure porteuse
-structure.sigle | Structure : sigle | texte | non | 16 | | sigle de la structure (ex. ARML Auvergne)
-structure.statut | Structure : statut | texte | oui | 14 | statuts | pas une mission locale (circulaire §3)
-structure.siret | Structure : SIRET | texte | oui | 18 | | numéro SIRET, 14 chiffres
-structure.adresse.voie | Adresse : voie | texte | oui | 30 | | numéro et voie de l'adresse de la structure
-structure.adresse.code_postal | Adresse : code postal | texte | oui | 10 | | code postal, 5 chiffres
-structure.adresse.commune | Adresse : commune | texte | oui | 18 | | commune
-{_personne("structure.representant", "Représentant", "oui", "du représentant légal de la structure", True)}
-structure.iban | IBAN | texte | oui | 34 | | IBAN du compte de la structure
-structure.bic | BIC | texte | oui | 12 | | BIC de la banque (8 ou 11 caractères)
-budget_missions_locales | Budget des missions locales | montant | oui | 16 | | budget global des missions locales (§3)
-signature.lieu | Signature : lieu | texte | oui | 18 | | lieu de signature (« Fait à … »)
-signature.date | Signature : date | date | non | 12 | | date de signature ; vide pour un projet
-signature.exemplaires | Signature : exemplaires | entier | non | 12 | | originaux (1 à 10) ; vide : un par partie
-referentiel | Référentiel | texte | non | 26 | referentiels | vide : annexe-type de la circulaire DGEFP n° 2008-15
+annee | Année | entier | oui | 8 | |
+region | Région | texte | oui | 18 | |
+numero | Numéro de convention | texte | non | 24 | |
+{_personne("etat.prefet", "Préfet", "oui")}
+{_personne("etat.delegataire", "Délégataire", "si délégation", True)}
+{_personne("conseil_regional.president", "Président de région", "si tripartite")}
+conseil_regional.deliberation.numero | Délibération : numéro | texte | non | 16 | |
+conseil_regional.deliberation.date | Délibération : date | date | si délibération | 12 | |
+structure.nom | Structure : nom | texte | oui | 40 | |
+structure.sigle | Structure : sigle | texte | non | 16 | |
+structure.statut | Structure : statut | texte | oui | 14 | statuts |
+structure.siret | Structure : SIRET | texte | oui | 18 | |
+structure.adresse.voie | Adresse : voie | texte | oui | 30 | |
+structure.adresse.code_postal | Adresse : code postal | texte | oui | 10 | |
+structure.adresse.commune | Adresse : commune | texte | oui | 18 | |
+{_personne("structure.representant", "Représentant", "oui", True)}
+structure.iban | IBAN | texte | oui | 34 | |
+structure.bic | BIC | texte | oui | 12 | |
+budget_missions_locales | Budget des missions locales | montant | oui | 16 | |
+signature.lieu | Signature : lieu | texte | oui | 18 | |
+signature.date | Signature : date | date | non | 12 | |
+signature.exemplaires | Signature : exemplaires | entier | non | 12 | |
+referentiel | Référentiel | texte | non | 26 | referentiels |
 """)
-ACTIONS = _table(f"""
+ACTIONS = _table(
+    f"""
 {_RENVOI}
 action | Action | texte | oui | 9 | | identifiant unique dans la convention (ex. A1), cité par les financements
-numero | N° annexe-type | entier | ou objectif | 10 | numeros | action de l'annexe-type (liste plus bas)
-objectif | Objectif | entier | action locale | 10 | objectifs | action locale : objectif de rattachement
-intitule | Intitulé | texte | action locale | 40 | | action locale : intitulé de l'action
-pourquoi | Pourquoi | lignes | action locale | 40 | | un objectif par ligne ; remplace ceux de l'annexe-type
-pourquoi_ajouts | Pourquoi : ajouts | lignes | non | 30 | | annexe-type : objectifs ajoutés à ceux de la circulaire
-comment | Comment | lignes | action locale | 40 | | un moyen par ligne ; remplace ceux de l'annexe-type
-comment_ajouts | Comment : ajouts | lignes | non | 30 | | annexe-type : moyens ajoutés à ceux de la circulaire
-methode | Méthode | texte | oui | 50 | | qui fait quoi ? la méthode et l'organisation
-echeancier | Échéancier | texte | oui | 40 | | calendrier de l'action
-indicateurs | Indicateurs | lignes | non | 40 | | un indicateur mesurable par ligne
-cout | Coût prévu | montant | non | 14 | | s'il est donné, il doit égaler la somme des financements de l'action
-""")
-FINANCEMENTS = _table(f"""
+numero | N° annexe-type | entier | ou objectif | 10 | numeros |
+objectif | Objectif | entier | action locale | 10 | objectifs |
+intitule | Intitulé | texte | action locale | 40 | |
+pourquoi | Pourquoi | lignes | action locale | 40 | |
+pourquoi_ajouts | Pourquoi : ajouts | lignes | non | 30 | |
+comment | Comment | lignes | action locale | 40 | |
+comment_ajouts | Comment : ajouts | lignes | non | 30 | |
+methode | Méthode | texte | oui | 50 | |
+echeancier | Échéancier | texte | oui | 40 | |
+indicateurs | Indicateurs | lignes | non | 40 | |
+cout | Coût prévu | montant | non | 14 | |
+""",
+    "actions[].",
+)
+FINANCEMENTS = _table(
+    f"""
 {_RENVOI}
 action | Action | texte | oui | 9 | | identifiant de l'action financée (colonne « Action » de la feuille « Actions »)
-financeur | Financeur | texte | oui | 36 | financeurs | etat, conseil_regional ou le nom d'un autre financeur (ex. FSE)
-montant | Montant | montant | oui | 14 | | montant apporté par ce financeur à cette action, en euros
-""")
-VERSEMENTS = _table(f"""
+financeur | Financeur | texte | oui | 36 | financeurs |
+montant | Montant | montant | oui | 14 | |
+""",
+    "actions[].financements[].",
+)
+VERSEMENTS = _table(
+    f"""
 {_RENVOI}
-date | Date | date | oui | 12 | | date du versement de la contribution de l'État
-montant | Montant | montant | oui | 14 | | montant versé, en euros
-libelle | Libellé | texte | non | 30 | | libellé du versement (ex. avance de 80 % à la signature)
-""")
+date | Date | date | oui | 12 | |
+montant | Montant | montant | oui | 14 | |
+libelle | Libellé | texte | non | 30 | |
+""",
+    "versements[].",
+)
 
 FEUILLES = {"Conventions": CONVENTIONS, "Actions": ACTIONS, "Financements": FINANCEMENTS, "Versements": VERSEMENTS}
 INTRODUCTION = (

@@ -48,12 +48,12 @@ def ecrire_modele_tableur(chemin: str | Path, *, ecraser: bool = False) -> Path:
 def ecrire_tableur(
     conventions: Sequence[Convention | Mapping[str, object]], chemin: str | Path, *, ecraser: bool = False
 ) -> Path:
-    """Écrit les conventions dans un classeur, clés ``AUV-2009``… ; :func:`lire_tableur` les relit à l'identique.
+    """Écrit les conventions dans un classeur, clés ``AUV-2009``… ; ``lire_tableur`` les relit à l'identique.
 
-    Chaque convention est un objet :class:`~convgen.modele.Convention` ou ses données (la structure
-    des fichiers YAML, même fautives : le classeur sert aussi à les corriger). Lève :class:`~convgen.erreurs.FichierExistant` si le fichier existe et que
-    ``ecraser`` est faux, :class:`~convgen.erreurs.DonneesInvalides` si un champ n'a
-    pas de colonne dans le classeur.
+    Chaque convention est un objet :class:`~convgen.modele.Convention` ou ses données (la
+    structure des fichiers YAML, même fautives : le classeur sert aussi à les corriger). Lève
+    :class:`~convgen.erreurs.FichierExistant` si le fichier existe et que ``ecraser`` est faux,
+    :class:`~convgen.erreurs.DonneesInvalides` si un champ n'a pas de colonne dans le classeur.
     """
     chemin = Path(chemin)
     if chemin.exists() and not ecraser:
