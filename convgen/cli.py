@@ -214,7 +214,8 @@ def commande_opendata(arguments: argparse.Namespace) -> int:
         arguments.sources, arguments.sortie, tous=arguments.tous, ecraser=arguments.ecraser
     )
     _afficher_publication(publication.constats)
-    print(f"{_nombre(len(publication.lignes), 'ligne')} écrite(s) dans {publication.chemin}")
+    ecrites = len(publication.lignes)
+    print(f"{_nombre(ecrites, 'ligne')} {_nombre(ecrites, 'écrite').split()[1]} dans {publication.chemin}")
     return publication.code_sortie
 
 

@@ -93,7 +93,9 @@ def ligne_rapport(indice: int, production: Production, empreinte: str) -> dict[s
         ],
         "message": production.message,
         "synthese": None if production.convention is None else _jsonable(synthese(production.convention, alertes)),
-        "donnees_essentielles": [] if production.convention is None else candidats(production.convention),
+        "donnees_essentielles": []
+        if production.convention is None
+        else [list(c) for c in candidats(production.convention)],
     }
 
 

@@ -252,6 +252,10 @@ def test_un_lot_de_26_regions_donne_un_fichier_valide(tmp_path: Path) -> None:
 
 def test_lot_opendata_signale_le_siret_manquant_sans_arreter_le_lot(tmp_path: Path) -> None:
     chemins = preparer_donnees(tmp_path / "entrees", 3)
+    for chemin in chemins:
+        donnees = json.loads(chemin.read_text(encoding="utf-8"))
+        donnees["etat"].pop("siret", None)
+        chemin.write_text(json.dumps(donnees, ensure_ascii=False), encoding="utf-8")
     rapport = generer_lot(chemins, tmp_path / "sortie", opendata=True)
     assert rapport.produits == 3
     assert {c.code for c in rapport.constats_opendata} == {"opendata-siret-attribuant"}
