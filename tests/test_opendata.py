@@ -260,7 +260,9 @@ def test_lot_opendata_signale_le_siret_manquant_sans_arreter_le_lot(tmp_path: Pa
     assert rapport.produits == 3
     assert {c.code for c in rapport.constats_opendata} == {"opendata-siret-attribuant"}
     assert rapport.code_sortie == 1
-    assert _rangees((tmp_path / "sortie" / "donnees_essentielles.csv").read_bytes()) == []
+    # La Région, qui a son SIRET, reste publiée : seule la ligne de l'État manque.
+    rangees = _rangees((tmp_path / "sortie" / "donnees_essentielles.csv").read_bytes())
+    assert {r["nomAttribuant"].split()[0] for r in rangees} == {"Région"}
 
 
 def test_les_siret_des_attribuants_passent_par_le_classeur(tmp_path: Path) -> None:
