@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         Structure,
         Versement,
     )
+    from convgen.opendata import donnees_essentielles
     from convgen.pdf import generer_pdf
     from convgen.production import Statut, nom_document
     from convgen.regles import valider
@@ -104,6 +105,7 @@ __all__ = [
     "__version__",
     "charger",
     "construire_contexte",
+    "donnees_essentielles",
     "ecrire_tableur",
     "examiner",
     "generer_docx",
@@ -155,6 +157,7 @@ _ORIGINES = {
     "Version": "convgen.contexte",
     "charger": "convgen.chargement",
     "construire_contexte": "convgen.contexte",
+    "donnees_essentielles": "convgen.opendata",
     "ecrire_tableur": "convgen.tableur",
     "examiner": "convgen.examen",
     "generer_docx": "convgen.gabarit.rendu",

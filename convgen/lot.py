@@ -32,13 +32,20 @@ from typing import Any
 
 from convgen import __version__
 from convgen.contexte import Version
-from convgen.erreurs import Constat, ErreurConvgen, ErreurLot, ErreurPdf, ErreurSortie, Gravite, motif_systeme
+from convgen.erreurs import Constat, ErreurConvgen, ErreurLot, ErreurPdf, ErreurSortie, Gravite, erreurs, motif_systeme
 from convgen.examen import Examen, examiner
 from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
 from convgen.modele import Convention
 from convgen.pdf import Convertisseur, ConvertitEnPdf
 from convgen.production import Production, Statut, examiner_source, produire_examen
-from convgen.rapport import DOSSIER_ETAT, Journal, ecrire_rapports, empreinte_fichiers, ligne_rapport
+from convgen.rapport import (
+    DOSSIER_ETAT,
+    Journal,
+    ecrire_donnees_essentielles,
+    ecrire_rapports,
+    empreinte_fichiers,
+    ligne_rapport,
+)
 from convgen.regles import ORDRE_GRAVITES, valider
 from convgen.tableur.lecture import est_tableur
 
@@ -129,6 +136,8 @@ class RapportLot:
 
     lignes: list[LigneRapport] = field(default_factory=list)
     fichiers_rapport: list[Path] = field(default_factory=list)
+    constats_opendata: list[Constat] = field(default_factory=list)
+    """Avec ``opendata`` : conventions produites mais absentes des données essentielles, et pourquoi."""
 
     def _nombre(self, *statuts: Statut) -> int:
         return sum(1 for ligne in self.lignes if ligne.statut in statuts)
@@ -152,8 +161,10 @@ class RapportLot:
 
     @property
     def code_sortie(self) -> int:
-        """0 si toutes les entrées ont abouti (les versions sans objet comprises), 1 sinon."""
-        return 1 if self.echecs else 0
+        """0 si toutes les entrées ont abouti (données essentielles comprises, si demandées), 1 sinon.
+
+        Une version sans objet n'est pas un échec."""
+        return 1 if self.echecs or erreurs(self.constats_opendata) else 0
 
 
 def _fichiers_du_dossier(dossier: Path, exclus: Path | None) -> list[Path]:
@@ -247,6 +258,7 @@ def generer_lot(
     gabarit: str | Path | None = None,
     progression: Callable[[Avancement], None] | None = None,
     convertisseur: ConvertitEnPdf | None = None,
+    opendata: bool = False,
 ) -> RapportLot:
     """Produit les conventions de toutes les sources dans ``sortie`` ; rend le bilan.
 
@@ -258,7 +270,8 @@ def generer_lot(
     résultats sont de petits objets sérialisables ; les documents sont écrits par les processus
     eux-mêmes dans ``sortie``, qui doit donc leur être accessible. ``convertisseur`` (un
     ``convgen.ConvertisseurPdf`` ouvert) : tous les PDF passent par lui plutôt que par un
-    LibreOffice par cœur.
+    LibreOffice par cœur. ``opendata`` : écrit aussi ``donnees_essentielles.csv`` (SCDL
+    « subventions ») des conventions produites dont une contribution publique dépasse 23 000 €.
     """
 
     # Vérifié et compilé avant tout : un gabarit fautif arrête le lot sans rien écrire, et les
@@ -299,7 +312,11 @@ def generer_lot(
             for ligne in convertir_lignes(suivi.a_convertir(), convertisseur=convertisseur):
                 suivi.consigner(ligne, fin_de_tache=True)
         lignes = [suivi.lignes[i] for i in sorted(suivi.lignes)]
-        return RapportLot([LigneRapport.depuis_journal(ligne) for ligne in lignes], ecrire_rapports(dossier, lignes))
+        rapport = RapportLot([LigneRapport.depuis_journal(ligne) for ligne in lignes], ecrire_rapports(dossier, lignes))
+        if opendata:
+            chemin, rapport.constats_opendata = ecrire_donnees_essentielles(dossier, lignes)
+            rapport.fichiers_rapport.append(chemin)
+        return rapport
     finally:
         suivi.journal.fermer()
 

@@ -201,11 +201,19 @@ class Signataire(Personne):
     """Fonction au titre de laquelle la personne signe (« présidente », « directeur régional du travail »)."""
 
 
+Siret = Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
+"""Numéro SIRET tel que saisi (espaces admises) ; sa clé de contrôle est vérifiée par les règles."""
+
+
 class Etat(_Modele):
     prefet: Personne
     """Le préfet de région, qui représente l'État."""
     delegataire: Signataire | None = None
     """Signataire « pour le préfet et par délégation » ; absent, le préfet signe lui-même."""
+    siret: Siret | None = None
+    """SIRET du service de l'État qui attribue la subvention (données essentielles, décret n° 2017-779)."""
+    nom_attribuant: Texte | None = None
+    """Nom de l'attribuant publié dans les données essentielles ; par défaut « Préfecture de la région … »."""
 
 
 class Deliberation(_Modele):
@@ -220,6 +228,10 @@ class ConseilRegional(_Modele):
     """Le président du conseil régional, qui signe pour la Région."""
     deliberation: Deliberation | None = None
     """Délibération qui habilite le président à signer (facultative)."""
+    siret: Siret | None = None
+    """SIRET de la Région : présent, la Région figure aussi dans les données essentielles."""
+    nom_attribuant: Texte | None = None
+    """Nom de l'attribuant publié dans les données essentielles ; par défaut « Région … »."""
 
 
 class Adresse(_Modele):
@@ -238,7 +250,7 @@ class Structure(_Modele):
     """Sigle (« ARML Auvergne »), facultatif."""
     statut: FormeJuridique
     """Forme juridique : association, gip, carif, oref, autre ; jamais mission_locale (circulaire §3)."""
-    siret: Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
+    siret: Siret
     """SIRET, 14 chiffres entre guillemets (contrôlé)."""
     adresse: Adresse
     """Adresse du siège de la structure."""

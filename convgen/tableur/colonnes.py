@@ -56,7 +56,7 @@ VALEURS: dict[str, tuple[str, ...]] = {
 }
 LIBRES = ("financeurs",)
 """Listes seulement indicatives : une autre valeur est admise (un autre financeur)."""
-CHIFFRES = {"structure.siret": 14, "structure.adresse.code_postal": 5}
+CHIFFRES = {"structure.siret": 14, "etat.siret": 14, "conseil_regional.siret": 14, "structure.adresse.code_postal": 5}
 """Identifiants faits de chiffres : Excel en ôte les zéros de tête s'ils sont saisis comme nombres."""
 TECHNIQUES = ("cle", "action")
 """Colonnes de renvoi entre feuilles, qui ne sont pas des champs du modèle."""
@@ -155,6 +155,10 @@ signature.lieu | Signature : lieu | texte | oui | 18 | |
 signature.date | Signature : date | date | non | 12 | |
 signature.exemplaires | Signature : exemplaires | entier | non | 12 | |
 referentiel | Référentiel | texte | non | 26 | referentiels |
+etat.siret | État : SIRET | texte | open data | 18 | |
+etat.nom_attribuant | État : nom publié | texte | non | 30 | |
+conseil_regional.siret | Région : SIRET | texte | non | 18 | |
+conseil_regional.nom_attribuant | Région : nom publié | texte | non | 30 | |
 """)
 ACTIONS = _table(
     f"""
