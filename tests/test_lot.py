@@ -354,3 +354,44 @@ def test_sortie_qui_est_un_fichier(tmp_path: Path) -> None:
     resultat = convgen("lot", BRETAGNE, "--sortie", fichier)
     assert resultat.returncode == 1
     assert f"convgen : {fichier} : dossier de sortie inutilisable" in resultat.stderr
+
+
+# --- Objets Convention et convertisseur partagé -----------------------------------------------------
+
+
+def test_objets_et_chemins_meles(tmp_path: Path) -> None:
+    """Des conventions construites en mémoire voyagent dans le lot comme des fichiers ; les lignes sont typées."""
+    import convgen
+
+    bretagne = convgen.charger(BRETAGNE)
+    bretagne_2010 = bretagne.modifier(annee=2010, signature={"date": "2010-03-02"})
+    with ThreadPoolExecutor(2) as fils:
+        rapport = convgen.generer_lot([bretagne_2010, AUVERGNE], tmp_path / "sortie", executor=fils)
+    assert [type(ligne) for ligne in rapport.lignes] == [convgen.LigneRapport] * 2
+    assert [(ligne.source, ligne.statut) for ligne in rapport.lignes] == [
+        ("objet n° 1 (2010, Bretagne)", convgen.Statut.PRODUIT),
+        (str(AUVERGNE), convgen.Statut.PRODUIT),
+    ]
+    (docx,) = rapport.lignes[0].fichiers
+    assert any("ANNUELLE D'OBJECTIFS 2010" in ligne.upper() for ligne in texte_docx(docx))
+    assert rapport.lignes[0].sha256 == (sha256(docx),)
+    assert {c.code for c in rapport.lignes[0].constats} == {"seuil-convention"}
+
+
+@pytest.mark.lent
+@pytest.mark.usefixtures("outils")
+def test_pdf_par_un_convertisseur_partage(tmp_path: Path) -> None:
+    import convgen
+
+    with convgen.ConvertisseurPdf() as convertisseur, ThreadPoolExecutor(2) as fils:
+        rapport = convgen.generer_lot(
+            [convgen.charger(BRETAGNE), AUVERGNE], tmp_path / "sortie", pdf=True, executor=fils,
+            convertisseur=convertisseur, versions=["bipartite", "tripartite"],
+        )  # fmt: skip
+        assert convertisseur.demarrages == 1
+    assert [(str(ligne.statut), ligne.version) for ligne in rapport.lignes] == [
+        ("produit", "bipartite"), ("sans objet", "tripartite"), ("produit", "bipartite"), ("produit", "tripartite"),
+    ]  # fmt: skip
+    pdfs = [f for ligne in rapport.lignes for f in ligne.fichiers if f.suffix == ".pdf"]
+    assert len(pdfs) == 3 and all(p.read_bytes().startswith(b"%PDF-") for p in pdfs)
+    assert rapport.code_sortie == 0
