@@ -20,6 +20,7 @@ from typing import Literal
 
 from convgen.erreurs import Constat, DonneesInvalides, Gravite
 from convgen.francais import (
+    adresse,
     avec_article,
     date_longue,
     de_region,
@@ -32,12 +33,13 @@ from convgen.francais import (
     le_president,
     nom_complet,
     nombre_en_lettres,
+    numero,
+    numeros_insecables,
     ordinal,
     pourcentage,
     siret_affiche,
 )
 from convgen.modele import ETAT, ActionResolue, Convention, libelle_financeur
-from convgen.regles import SEUIL_CONVENTION
 from convgen.schema_contexte import (
     Contexte,
     CtxAction,
@@ -89,8 +91,8 @@ def _convention(c: Convention, tripartite: bool, projet: bool) -> CtxConvention:
         "tripartite": tripartite,
         "projet": projet,
         "mention_projet": "PROJET" if projet else "",
-        "entete": f"Convention n°\xa0{c.numero}" if c.numero else f"{titre} — {c.region}",
-        "referentiel": c.ref.source.replace("n° ", "n°\xa0"),
+        "entete": f"Convention {numero(c.numero)}" if c.numero else f"{titre} — {c.region}",
+        "referentiel": numeros_insecables(c.ref.source),
     }
 
 
@@ -132,7 +134,7 @@ def _region(c: Convention) -> CtxRegion | None:
     )
     if deliberation is not None:
         texte_delib = (
-            f"délibération n°\xa0{deliberation.numero} de la commission permanente du conseil régional "
+            f"délibération {numero(deliberation.numero)} de la commission permanente du conseil régional "
             f"{de_region(c.region)} du {date_longue(deliberation.date)}"
         )
         partie += f", dûment {habilite(president.civilite)} par {texte_delib}"
@@ -150,14 +152,14 @@ def _region(c: Convention) -> CtxRegion | None:
 
 def _structure(c: Convention) -> CtxStructure:
     s, rep = c.structure, c.structure.representant
-    adresse = f"{s.adresse.voie}, {s.adresse.code_postal}\xa0{s.adresse.commune}"
+    sur_une_ligne = adresse(s.adresse.voie, s.adresse.code_postal, s.adresse.commune)
     forme = _FORMES[s.statut]
     fonction = avec_article(rep.civilite, rep.fonction)
     partie = ", ".join(
         morceau
         for morceau in (
             forme,
-            f"dont le siège est situé {adresse}",
+            f"dont le siège est situé {sur_une_ligne}",
             f"immatriculée sous le numéro SIRET {siret_affiche(s.siret)}",
             f"représentée par {nom_complet(rep.civilite, rep.prenom, rep.nom)}, {_sa(fonction)}",
             f"ci-après dénommée {guillemets('la structure')},",
@@ -169,7 +171,7 @@ def _structure(c: Convention) -> CtxStructure:
         "sigle": s.sigle or "",
         "designation": s.designation,
         "forme": forme,
-        "adresse": adresse,
+        "adresse": sur_une_ligne,
         "siret": siret_affiche(s.siret),
         "iban": iban_affiche(s.iban),
         "bic": s.bic.strip().upper(),
@@ -201,7 +203,7 @@ def _montants(c: Convention) -> CtxMontants:
         "autres": euros(c.total_autres),
         "budget_missions_locales": euros(c.budget_missions_locales),
         "ratio": pourcentage(c.ratio_budget),
-        "seuil": euros(SEUIL_CONVENTION),
+        "seuil": euros(c.ref.parametres.seuil_convention),
     }
 
 
@@ -300,10 +302,17 @@ def _annexe(c: Convention) -> CtxAnnexe:
     }
 
 
+def _libelles_par_defaut(c: Convention) -> list[str]:
+    """« avance de 80 % à la signature », « solde de 20 % » : les parts du référentiel."""
+    part = c.ref.parametres.part_avance
+    return [f"avance de {pourcentage(part, 0)} à la signature", f"solde de {pourcentage(1 - part, 0)}"]
+
+
 def _versements(c: Convention, projet: bool) -> list[CtxVersement]:
+    libelles = _libelles_par_defaut(c) if c.versements is None else [v.libelle or "" for v in c.versements]
     lignes: list[CtxVersement] = [
-        {"date": date_longue(v.date), "montant": euros(v.montant), "libelle": v.libelle or f"{ordinal(rang)} versement"}
-        for rang, v in enumerate(c.versements_prevus, start=1)
+        {"date": date_longue(v.date), "montant": euros(v.montant), "libelle": libelle or f"{ordinal(rang)} versement"}
+        for rang, (v, libelle) in enumerate(zip(c.versements_prevus, libelles, strict=True), start=1)
     ]
     # L'avance par défaut tombe à la signature : un projet n'en a pas encore la date.
     if c.versements is None and (projet or c.signature.date is None):

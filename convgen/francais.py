@@ -50,6 +50,7 @@ from num2words import num2words  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "accorder",
+    "adresse",
     "avec_article",
     "date_longue",
     "de_region",
@@ -62,6 +63,8 @@ __all__ = [
     "le_president",
     "nom_complet",
     "nombre_en_lettres",
+    "numero",
+    "numeros_insecables",
     "ordinal",
     "pourcentage",
     "represente",
@@ -491,3 +494,35 @@ def avec_article(civilite: str, fonction: str) -> str:
     if texte[:1] in _VOYELLES and not texte.lower().startswith("haut"):
         return f"l'{texte}"
     return f"{accorder(civilite, 'le', 'la')} {texte}"
+
+
+# --------------------------------------------------------------------------
+# Numéros et adresses
+# --------------------------------------------------------------------------
+
+
+def numero(valeur: str) -> str:
+    r"""« n° » suivi du numéro, avec une espace insécable : le numéro ne part jamais seul à la ligne.
+
+    >>> numero("CP-09-0123")
+    'n°\xa0CP-09-0123'
+    """
+    return f"n°{ESPACE_INSECABLE}{valeur}"
+
+
+def numeros_insecables(texte: str) -> str:
+    r"""Rend insécable l'espace qui suit chaque « n° » d'un texte (titre d'une circulaire…).
+
+    >>> numeros_insecables("Circulaire DGEFP n° 2008-15")
+    'Circulaire DGEFP n°\xa02008-15'
+    """
+    return texte.replace("n° ", f"n°{ESPACE_INSECABLE}")
+
+
+def adresse(voie: str, code_postal: str, commune: str) -> str:
+    r"""Adresse sur une ligne ; le code postal reste attaché à sa commune.
+
+    >>> adresse("12, rue de l'Éclache", "63000", "Clermont-Ferrand")
+    "12, rue de l'Éclache, 63000\xa0Clermont-Ferrand"
+    """
+    return f"{voie}, {code_postal}{ESPACE_INSECABLE}{commune}"

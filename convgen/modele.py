@@ -339,7 +339,7 @@ class ActionAnnexe(_ActionCommune):
 class ActionLocale(_ActionCommune):
     """Action ajoutée localement, rattachée à l'un des six objectifs (annexe, introduction)."""
 
-    objectif: Annotated[int, Field(ge=1, le=6)]
+    objectif: int
     """Objectif de rattachement (1 à 6) d'une action ajoutée localement, numérotée 17, 18…"""
     intitule: Texte
     """QUOI : intitulé de l'action locale."""
@@ -347,6 +347,19 @@ class ActionLocale(_ActionCommune):
     """POURQUOI : les objectifs, un par élément ; pour une action de l'annexe-type, remplace ceux de la circulaire."""
     comment: Annotated[list[Texte], Field(min_length=1)]
     """COMMENT : les moyens, un par élément ; pour une action de l'annexe-type, remplace ceux de la circulaire."""
+
+    @field_validator("objectif")
+    @classmethod
+    def _objectif_connu(cls, objectif: int) -> int:
+        # Le nombre d'objectifs (6 dans la circulaire 2008-15) vient du référentiel, pas du code.
+        objectifs = charger_referentiel().objectifs
+        if not any(o.numero == objectif for o in objectifs):
+            raise PydanticCustomError(
+                "objectif_invalide",
+                "l'annexe-type ne compte pas d'objectif n° {objectif} (objectifs 1 à {dernier})",
+                {"objectif": objectif, "dernier": objectifs[-1].numero},
+            )
+        return objectif
 
 
 def _genre_action(donnees: Any) -> str | None:
@@ -524,19 +537,21 @@ class Convention(_Modele):
     def versements_prevus(self) -> tuple[Versement, ...]:
         """Échéancier de la contribution de l'État.
 
-        Sans échéancier dans les données : une avance de 80 % à la signature (au plus
-        tôt le 1er avril de l'année si la date de signature n'est pas connue) et le
-        solde de 20 % le 1er octobre ; l'avance est arrondie au centime et le solde
-        en est la différence, de sorte que la somme est exacte.
+        Sans échéancier dans les données : une avance (80 %) à la signature (au plus tôt
+        le 1er avril de l'année si la date de signature n'est pas connue) et le solde le
+        1er octobre, selon les paramètres du référentiel ; l'avance est arrondie au centime
+        et le solde en est la différence, de sorte que la somme est exacte. Leurs libellés
+        sont écrits par le contexte.
         """
         if self.versements is not None:
             return tuple(self.versements)
-        avance = arrondir(self.total_etat * Decimal("0.8"))
-        date_avance = self.signature.date or dt.date(self.annee, 4, 1)
-        date_solde = max(dt.date(self.annee, 10, 1), date_avance)
+        parametres = self.ref.parametres
+        avance = arrondir(self.total_etat * parametres.part_avance)
+        date_avance = self.signature.date or parametres.date_avance(self.annee)
+        date_solde = max(parametres.date_solde(self.annee), date_avance)
         return (
-            Versement(date=date_avance, montant=avance, libelle="avance de 80\u00a0% à la signature"),
-            Versement(date=date_solde, montant=self.total_etat - avance, libelle="solde de 20\u00a0%"),
+            Versement(date=date_avance, montant=avance),
+            Versement(date=date_solde, montant=self.total_etat - avance),
         )
 
     def modifier(self, **changements: object) -> Convention:

@@ -29,7 +29,7 @@ from convgen.fichiers import ecrire_atomique
 from convgen.francais import de_region, euros
 from convgen.modele import CONSEIL_REGIONAL, ETAT, Convention
 from convgen.production import examiner_source
-from convgen.regles import SEUIL_CONVENTION
+from convgen.referentiel import charger_referentiel
 
 __all__ = [
     "COLONNES",
@@ -137,12 +137,11 @@ def retenir(
     """Les lignes à publier, et ce qui en écarte (seuil) ou en empêche (SIRET, date) les autres."""
     lignes: list[dict[str, str]] = []
     constats: list[Constat] = []
+    seuil = charger_referentiel().parametres.seuil_convention  # décret n° 2001-495, lu du référentiel
     for financeur, ligne in candidats:
         montant, qui = Decimal(ligne["montant"]), _QUI[financeur]
-        if not tous and montant <= SEUIL_CONVENTION:
-            message = (
-                f"contribution de {qui} de {euros(montant)}, pas au-delà de {euros(SEUIL_CONVENTION)} : non publiée"
-            )
+        if not tous and montant <= seuil:
+            message = f"contribution de {qui} de {euros(montant)}, pas au-delà de {euros(seuil)} : non publiée"
             constats.append(Constat("opendata-sous-seuil", Gravite.INFO, message, financeur, fichier))
         elif not ligne["idAttribuant"]:
             message = (

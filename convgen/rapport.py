@@ -72,7 +72,10 @@ def empreinte_fichiers(chemins: Iterable[Path]) -> str:
 
 def synthese(convention: Convention, alertes: int) -> dict[str, Any]:
     """Les chiffres de la convention pour le tableau de synthèse (montants en Decimal)."""
-    par_mission = [sum(1 for a in convention.actions_resolues if a.mission == m) for m in range(1, 5)]
+    par_mission = {
+        f"actions_mission_{m.romain}": sum(1 for a in convention.actions_resolues if a.mission == m.numero)
+        for m in convention.ref.missions  # les missions du référentiel (quatre dans la circulaire 2008-15)
+    }
     return {
         "annee": convention.annee,
         "region": convention.region,
@@ -82,7 +85,7 @@ def synthese(convention: Convention, alertes: int) -> dict[str, Any]:
         "conseil_regional": convention.total_region,
         "autres_financeurs": convention.total_autres,
         "ratio_budget_missions_locales": (convention.ratio_budget * 100).quantize(Decimal("0.01"), ROUND_HALF_UP),
-        **{f"actions_mission_{r}": n for r, n in zip(("I", "II", "III", "IV"), par_mission, strict=True)},
+        **par_mission,
         "alertes": alertes,
     }
 

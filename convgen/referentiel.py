@@ -10,9 +10,11 @@ et lues à la demande (aucune lecture de fichier à l'import du module).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -23,6 +25,7 @@ __all__ = [
     "ActionType",
     "Mission",
     "Objectif",
+    "Parametres",
     "Referentiel",
     "charger_referentiel",
     "referentiel_depuis_donnees",
@@ -67,14 +70,39 @@ class ActionType:
 
 
 @dataclass(frozen=True)
+class Parametres:
+    """Les chiffres de la circulaire et des textes qu'elle cite, lus du référentiel (pas écrits dans le code)."""
+
+    seuil_convention: Decimal
+    """Contribution au-delà de laquelle une convention est obligatoire (décret n° 2001-495 : 23 000 €)."""
+    fourchette_recommandee: tuple[Decimal, Decimal]
+    """Coût du programme rapporté au budget des missions locales, recommandé (circulaire §3 : 2 à 4 %)."""
+    fourchette_observee: tuple[Decimal, Decimal]
+    """Même rapport, tel qu'observé selon les régions (circulaire §3 : 1 à 6 %)."""
+    part_avance: Decimal
+    """Échéancier par défaut : part de la contribution de l'État versée d'avance à la signature (80 %)."""
+    avance_au_plus_tot: tuple[int, int]
+    """(mois, jour) de l'avance quand la date de signature n'est pas connue (1er avril)."""
+    solde: tuple[int, int]
+    """(mois, jour) du versement du solde (1er octobre)."""
+
+    def date_avance(self, annee: int) -> dt.date:
+        return dt.date(annee, *self.avance_au_plus_tot)
+
+    def date_solde(self, annee: int) -> dt.date:
+        return dt.date(annee, *self.solde)
+
+
+@dataclass(frozen=True)
 class Referentiel:
-    """Ensemble cohérent de missions, d'objectifs et d'actions types."""
+    """Ensemble cohérent de missions, d'objectifs et d'actions types, et les paramètres de la circulaire."""
 
     nom: str
     source: str
     missions: tuple[Mission, ...]
     objectifs: tuple[Objectif, ...]
     actions: tuple[ActionType, ...]
+    parametres: Parametres
 
     def mission(self, numero: int) -> Mission:
         """Renvoie la mission de ce numéro (``KeyError`` si elle n'existe pas)."""
@@ -203,6 +231,53 @@ def _textes(donnees: Mapping[str, object], cle: str, ou: str) -> tuple[str, ...]
     return tuple(str(element) for element in elements)
 
 
+def _decimal(valeur: object, ou: str) -> Decimal:
+    """Un nombre écrit en texte dans le YAML (« "0.02" ») : jamais de flottant."""
+    if not isinstance(valeur, str):
+        raise ValueError(f'{ou} : un nombre entre guillemets est attendu (« "0.02" »).')
+    try:
+        nombre = Decimal(valeur)
+    except InvalidOperation:
+        raise ValueError(f"{ou} : « {valeur} » n'est pas un nombre.") from None
+    if not nombre.is_finite() or nombre < 0:
+        raise ValueError(f"{ou} : « {valeur} » n'est pas un nombre positif.")
+    return nombre
+
+
+def _fourchette(valeur: object, ou: str) -> tuple[Decimal, Decimal]:
+    bornes = _liste(valeur, ou)
+    if len(bornes) != 2:
+        raise ValueError(f"{ou} : deux bornes sont attendues.")
+    bas, haut = (_decimal(b, ou) for b in bornes)
+    if not bas < haut <= 1:
+        raise ValueError(f"{ou} : bornes incohérentes ({bas} et {haut}, fractions de 1).")
+    return bas, haut
+
+
+def _mois_jour(valeur: object, ou: str) -> tuple[int, int]:
+    """« 10-01 » → (10, 1) ; vérifié sur une année bissextile."""
+    try:
+        date = dt.date.fromisoformat(f"2000-{valeur}")
+    except (TypeError, ValueError):
+        raise ValueError(f"{ou} : une date MM-JJ est attendue (« 10-01 »).") from None
+    return date.month, date.day
+
+
+def _parametres(donnees: object, ou: str) -> Parametres:
+    brut = _dict(donnees, f"{ou}, parametres")
+    part = _decimal(brut.get("part_avance"), f"{ou}, part_avance")
+    if not 0 < part <= 1:
+        raise ValueError(f"{ou}, part_avance : une fraction de 1 est attendue.")
+    return Parametres(
+        seuil_convention=_decimal(brut.get("seuil_convention"), f"{ou}, seuil_convention"),
+        fourchette_recommandee=_fourchette(brut.get("fourchette_recommandee"), f"{ou}, fourchette_recommandee"),
+        fourchette_observee=_fourchette(brut.get("fourchette_observee"), f"{ou}, fourchette_observee"),
+        part_avance=part,
+        avance_au_plus_tot=_mois_jour(brut.get("avance_au_plus_tot"), f"{ou}, avance_au_plus_tot"),
+        solde=_mois_jour(brut.get("solde"), f"{ou}, solde"),
+    )
+
+
 def _verifier_numerotation(numeros: list[int], quoi: str, ou: str) -> None:
     attendus = list(range(1, len(numeros) + 1))
     if numeros != attendus:
@@ -226,6 +301,7 @@ def referentiel_depuis_donnees(donnees: object, nom: str) -> Referentiel:
     if nom_fichier != nom:
         raise ValueError(f"{ou} : le champ 'nom' vaut {nom_fichier!r} au lieu de {nom!r}.")
     source = _texte(racine, "source", ou)
+    parametres = _parametres(racine.get("parametres"), ou)
 
     missions: list[Mission] = []
     for rang, brut in enumerate(_liste(racine.get("missions"), f"{ou}, missions"), start=1):
@@ -296,4 +372,5 @@ def referentiel_depuis_donnees(donnees: object, nom: str) -> Referentiel:
         missions=tuple(missions),
         objectifs=tuple(objectifs),
         actions=tuple(actions),
+        parametres=parametres,
     )

@@ -25,24 +25,14 @@ from convgen.francais import date_longue, euros, pourcentage, sans_accents
 from convgen.modele import CONSEIL_REGIONAL, ActionResolue, Convention
 
 __all__ = [
-    "FOURCHETTE_OBSERVEE",
-    "FOURCHETTE_RECOMMANDEE",
     "LONGUEUR_MAX_COLONNE",
     "ORDRE_GRAVITES",
     "REGLES",
-    "SEUIL_CONVENTION",
     "Regle",
     "Signaler",
     "regle",
     "valider",
 ]
-
-SEUIL_CONVENTION = Decimal("23000")
-"""Décret n° 2001-495 du 6 juin 2001 : au-delà, une convention est obligatoire (loi 2000-321, art. 10)."""
-FOURCHETTE_RECOMMANDEE = (Decimal("0.02"), Decimal("0.04"))
-"""Circulaire §3 : « une fourchette de 2 à 4 % du budget global des missions locales »."""
-FOURCHETTE_OBSERVEE = (Decimal("0.01"), Decimal("0.06"))
-"""Circulaire §3 : « de 1 à 6 % du budget consacré aux Missions locales » selon les régions."""
 
 
 @dataclass(frozen=True)
@@ -226,9 +216,10 @@ def _dans(valeur: Decimal, fourchette: tuple[Decimal, Decimal]) -> bool:
     "Coût du programme hors de 2 à 4 % du budget des missions locales (recommandé, circulaire §3).",
 )
 def _ratio_recommande(convention: Convention, constat: Signaler) -> Iterator[Constat]:
-    ratio = convention.ratio_budget
-    if _dans(ratio, FOURCHETTE_OBSERVEE) and not _dans(ratio, FOURCHETTE_RECOMMANDEE):
-        yield constat(_message_ratio(convention, FOURCHETTE_RECOMMANDEE, "recommandée"), "budget_missions_locales")
+    ratio, parametres = convention.ratio_budget, convention.ref.parametres
+    recommandee = parametres.fourchette_recommandee
+    if _dans(ratio, parametres.fourchette_observee) and not _dans(ratio, recommandee):
+        yield constat(_message_ratio(convention, recommandee, "recommandée"), "budget_missions_locales")
 
 
 @regle(
@@ -237,8 +228,9 @@ def _ratio_recommande(convention: Convention, constat: Signaler) -> Iterator[Con
     "Coût du programme hors de 1 à 6 % du budget des missions locales (pratiques observées, circulaire §3).",
 )
 def _ratio_observe(convention: Convention, constat: Signaler) -> Iterator[Constat]:
-    if not _dans(convention.ratio_budget, FOURCHETTE_OBSERVEE):
-        yield constat(_message_ratio(convention, FOURCHETTE_OBSERVEE, "observée"), "budget_missions_locales")
+    observee = convention.ref.parametres.fourchette_observee
+    if not _dans(convention.ratio_budget, observee):
+        yield constat(_message_ratio(convention, observee, "observée"), "budget_missions_locales")
 
 
 @regle("action-sans-indicateur", Gravite.ALERTE, "Action sans indicateur : les objectifs doivent être mesurables (§2).")
@@ -313,8 +305,9 @@ def _region_non_signataire(convention: Convention, constat: Signaler) -> Iterato
 
 @regle("seuil-convention", Gravite.INFO, "Contribution de l'État au regard du seuil de 23 000 € (décret 2001-495).")
 def _seuil(convention: Convention, constat: Signaler) -> Iterator[Constat]:
-    total, seuil = convention.total_etat, euros(SEUIL_CONVENTION)
-    if total > SEUIL_CONVENTION:
+    total, limite = convention.total_etat, convention.ref.parametres.seuil_convention
+    seuil = euros(limite)
+    if total > limite:
         message = f"contribution de l'État de {euros(total)}, au-delà de {seuil} : la convention est obligatoire"
     else:
         message = f"contribution de l'État de {euros(total)}, ne dépassant pas {seuil} : la convention est facultative"

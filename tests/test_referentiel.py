@@ -6,9 +6,12 @@ la vérité propre des tests, indépendante du fichier YAML livré avec le paque
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
+import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -274,3 +277,48 @@ def test_tableau_recapitulatif(referentiel: Referentiel, texte_circulaire: str) 
         assert f"{mission.romain}\t{mission.intitule}\t" in texte_circulaire
     for objectif in referentiel.objectifs:
         assert f"\t{objectif.numero}\t⇒ {objectif.intitule}\n" in texte_circulaire
+
+
+# --- Paramètres de la circulaire : dans les données du référentiel, pas dans le code ----------------
+
+
+def test_parametres_de_la_circulaire() -> None:
+    parametres = charger_referentiel().parametres
+    assert parametres.seuil_convention == Decimal("23000")
+    assert parametres.fourchette_recommandee == (Decimal("0.02"), Decimal("0.04"))
+    assert parametres.fourchette_observee == (Decimal("0.01"), Decimal("0.06"))
+    assert parametres.part_avance == Decimal("0.80")
+    assert (parametres.date_avance(2009), parametres.date_solde(2009)) == (dt.date(2009, 4, 1), dt.date(2009, 10, 1))
+    assert (len(charger_referentiel().missions), len(charger_referentiel().objectifs)) == (4, 6)
+
+
+@pytest.mark.parametrize(
+    ("champ", "valeur", "motif"),
+    [
+        ("seuil_convention", 23000.0, "entre guillemets"),
+        ("seuil_convention", "vingt-trois mille", "n'est pas un nombre"),
+        ("fourchette_recommandee", ["0.04", "0.02"], "incohérentes"),
+        ("fourchette_observee", ["0.01"], "deux bornes"),
+        ("part_avance", "1.5", "fraction"),
+        ("solde", "13-01", "MM-JJ"),
+        ("avance_au_plus_tot", None, "MM-JJ"),
+    ],
+)
+def test_parametres_incoherents(champ: str, valeur: object, motif: str) -> None:
+    donnees = copy.deepcopy(_donnees_brutes())
+    parametres = donnees["parametres"]
+    assert isinstance(parametres, dict)
+    parametres[champ] = valeur
+    with pytest.raises(ValueError, match=motif):
+        referentiel_depuis_donnees(donnees, NOM)
+
+
+def test_regles_et_contexte_lisent_le_referentiel() -> None:
+    """Ni les règles ni le contexte n'écrivent ces chiffres ; le contexte ne dépend pas des règles."""
+    racine = Path(__file__).parents[1] / "convgen"
+    chiffres = {"23000", "0.02", "0.04", "0.06", "0.8", "0.80", 23000}  # 0,01 : le centime du modèle
+    for module in ("regles.py", "contexte.py", "modele.py", "opendata.py", "rapport.py"):
+        arbre = ast.parse((racine / module).read_text(encoding="utf-8"))
+        litteraux = {n.value for n in ast.walk(arbre) if isinstance(n, ast.Constant) and not isinstance(n.value, bytes)}
+        assert litteraux & chiffres == set(), module
+    assert "convgen.regles" not in (racine / "contexte.py").read_text(encoding="utf-8")
