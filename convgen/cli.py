@@ -104,13 +104,13 @@ def commande_valider(arguments: argparse.Namespace) -> int:
 def commande_generer(arguments: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from convgen.convertisseur import ConvertisseurPdf
     from convgen.gabarit.rendu import charger_gabarit
-    from convgen.pdf import Convertisseur
     from convgen.production import Statut, produire
 
     sortie = Path(arguments.sortie)
     gabarit = charger_gabarit(arguments.gabarit)
-    convertisseur = Convertisseur() if arguments.pdf else None
+    convertisseur = ConvertisseurPdf() if arguments.pdf else None  # un LibreOffice pour tous les fichiers
     debut = time.time()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
     code = 0
     try:

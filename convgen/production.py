@@ -29,7 +29,7 @@ from convgen.examen import Examen, examiner
 from convgen.fichiers import chemin_dans, ecrire_atomique, nom_sain
 from convgen.gabarit.rendu import Gabarit, rendre_docx
 from convgen.modele import Convention
-from convgen.pdf import Convertisseur
+from convgen.pdf import ConvertitEnPdf
 from convgen.tableur.lecture import est_tableur, lire_tableur
 
 __all__ = ["Production", "Statut", "examiner_source", "nom_document", "produire", "produire_examen"]
@@ -110,7 +110,7 @@ def produire_examen(
     gabarit: str | Path | Gabarit | None = None,
     strict: bool = False,
     ecraser: bool = False,
-    convertisseur: Convertisseur | None = None,
+    convertisseur: ConvertitEnPdf | None = None,
     avec_structure: bool = False,
     avec_pdf: bool = False,
     pas_avant: float | None = None,
@@ -174,7 +174,7 @@ def _verifier_cible(cible: Path, *, ecraser: bool, pas_avant: float | None) -> N
         )
 
 
-def _vers_pdf(docx: Path, pdf: Path, convertisseur: Convertisseur, *, ecraser: bool) -> Path:
+def _vers_pdf(docx: Path, pdf: Path, convertisseur: ConvertitEnPdf, *, ecraser: bool) -> Path:
     """Convertit dans un dossier temporaire, puis met le PDF en place atomiquement."""
     with tempfile.TemporaryDirectory(prefix="convgen-pdf-") as dossier:
         (produit,) = convertisseur.convertir([docx], Path(dossier))

@@ -141,3 +141,17 @@ def test_catalogue_16_actions_6_objectifs_4_missions() -> None:
         f"  Objectif {n}" for n in range(1, 7)
     ]
     assert [ligne.split(". ")[0] for ligne in lignes if re.match(r"^[IV]+\. ", ligne)] == ["I", "II", "III", "IV"]
+
+
+@pytest.mark.lent
+@pytest.mark.usefixtures("outils")
+def test_generer_pdf_de_plusieurs_fichiers(tmp_path: Path) -> None:
+    """Un seul LibreOffice (ConvertisseurPdf) convertit les documents de tous les fichiers de la commande."""
+    fichiers = [EXEMPLES / "auvergne_2009_tripartite.yaml", EXEMPLES / "bretagne_2009_bipartite.yaml"]
+    resultat = convgen("generer", *fichiers, "--sortie", tmp_path, "--pdf")
+    assert resultat.returncode == 0, resultat.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "convention_2009_auvergne.docx", "convention_2009_auvergne.pdf",
+        "convention_2009_bretagne.docx", "convention_2009_bretagne.pdf",
+    ]  # fmt: skip
+    assert all(p.read_bytes().startswith(b"%PDF-") for p in tmp_path.glob("*.pdf"))
