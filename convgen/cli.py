@@ -289,7 +289,7 @@ def commande_catalogue(arguments: argparse.Namespace) -> int:
 def commande_exemple(arguments: argparse.Namespace) -> int:
     from importlib.resources import files
 
-    sys.stdout.write((files("convgen") / "modeles" / "exemple_commente.yaml").read_text(encoding="utf-8"))
+    sys.stdout.write((files("convgen") / "exemples" / "exemple_commente.yaml").read_text(encoding="utf-8"))
     return 0
 
 

@@ -224,9 +224,28 @@ _MOTIFS_SYSTEME = {
     errno.EISDIR: "c'est un dossier",
     errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
     errno.ENAMETOOLONG: "nom trop long",
+    errno.EIO: "erreur de lecture ou d'écriture du support",
+    errno.EBUSY: "ressource occupée",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.EPIPE: "communication interrompue",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.ETXTBSY: "fichier en cours d'utilisation",
+    errno.ENOEXEC: "ce n'est pas un programme exécutable",
+    errno.ETIMEDOUT: "délai dépassé",
 }
 
 
 def motif_systeme(exc: OSError) -> str:
-    """La cause d'une erreur du système, en français quand elle est courante."""
-    return _MOTIFS_SYSTEME.get(exc.errno or 0, exc.strerror or str(exc))
+    """La cause d'une erreur du système, toujours en français (le système la dit en anglais).
+
+    >>> motif_systeme(PermissionError(errno.EACCES, "Permission denied"))
+    'permission refusée'
+    >>> motif_systeme(OSError(errno.ENOTEMPTY, "Directory not empty"))
+    'erreur du système ENOTEMPTY'
+    >>> motif_systeme(OSError("sans numéro"))
+    'erreur du système'
+    """
+    if exc.errno in _MOTIFS_SYSTEME:
+        return _MOTIFS_SYSTEME[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0)
+    return f"erreur du système {code}" if code else "erreur du système"

@@ -281,13 +281,13 @@ def generer_lot(
     dossier = Path(sortie)
     suivi = _Suivi(_ouvrir_journal(dossier, reprendre), progression)
     try:  # journal fermé même si le lot est interrompu (Ctrl-C) : rien ne reste ouvert
-        modele = Tache(
+        base = Tache(
             0, "", None, str(dossier), projet, strict, ecraser, None if gabarit is None else str(gabarit), time.time(),
             pdf, reprendre,
         )  # fmt: skip
         taches = [
             replace(
-                modele,
+                base,
                 indice=i,
                 source=source,
                 version=version,
@@ -432,8 +432,11 @@ def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
             pas_avant=tache.debut,
             reprise=tache.reprise,
         )
-    except (ErreurConvgen, OSError) as exc:  # défense : une entrée ne doit jamais arrêter le lot
+    except ErreurConvgen as exc:  # défense : une entrée ne doit jamais arrêter le lot
         production = Production(tache.source, str(tache.version or "auto"), Statut.ECHEC, message=str(exc))
+    except OSError as exc:  # message du système en français (motif_systeme), comme partout
+        message = f"{tache.source} : {motif_systeme(exc)}"
+        production = Production(tache.source, str(tache.version or "auto"), Statut.ECHEC, message=message)
     return ligne_rapport(tache.indice, production, empreinte)
 
 

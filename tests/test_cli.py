@@ -123,7 +123,7 @@ def test_aide_generale_decrit_commandes_et_codes() -> None:
 def test_exemple_ecrit_dans_un_fichier_puis_valide(tmp_path: Path) -> None:
     resultat = convgen("exemple")
     assert (resultat.returncode, resultat.stderr) == (0, "")
-    assert resultat.stdout == (RACINE / "convgen" / "modeles" / "exemple_commente.yaml").read_text(encoding="utf-8")
+    assert resultat.stdout == (RACINE / "convgen" / "exemples" / "exemple_commente.yaml").read_text(encoding="utf-8")
     (fichier := tmp_path / "ma_convention.yaml").write_text(resultat.stdout, encoding="utf-8")
     validation = convgen("valider", fichier)
     assert validation.returncode == 0

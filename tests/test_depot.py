@@ -69,7 +69,7 @@ def test_la_roue_embarque_gabarit_et_referentiel(tmp_path: Path) -> None:
     attendus = {
         "convgen/gabarits/convention_dgefp_2008_15.docx",
         "convgen/referentiels/circulaire_dgefp_2008_15.yaml",
-        "convgen/modeles/exemple_commente.yaml",
+        "convgen/exemples/exemple_commente.yaml",
         "convgen/py.typed",
     }
     assert attendus <= noms

@@ -249,7 +249,7 @@ SEUIL = (I, "seuil-convention", "", None)
     [
         ("donnees_exemple/bretagne_2009_bipartite.yaml", True, [SEUIL]),
         ("donnees_exemple/auvergne_2009_tripartite.yaml", True, [SEUIL]),
-        ("convgen/modeles/exemple_commente.yaml", True, [SEUIL]),
+        ("convgen/exemples/exemple_commente.yaml", True, [SEUIL]),
         ("donnees_exemple/invalides/forme.yaml", False, [(E, "champ-inconnu", "budjet", 24),
          (E, "donnee-invalide", "signature.date", 25), (E, "donnee-invalide", "actions[4].objectif", 52)]),
         ("donnees_exemple/invalides/mission_locale.yaml", True, [

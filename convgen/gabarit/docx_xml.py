@@ -20,7 +20,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from convgen.erreurs import ErreurGabarit, RenduImpossible
+from convgen.erreurs import ErreurGabarit, RenduImpossible, motif_systeme
 
 __all__ = [
     "DATE_FIXE",
@@ -127,7 +127,7 @@ def lire_octets(chemin: Path) -> bytes:
     except FileNotFoundError:
         raise ErreurGabarit(f"{chemin} : gabarit introuvable") from None
     except OSError as exc:
-        raise ErreurGabarit(f"{chemin} : lecture impossible ({exc.strerror})") from None
+        raise ErreurGabarit(f"{chemin} : lecture impossible ({motif_systeme(exc)})") from None
 
 
 def lire_archive(octets: bytes, nom: str) -> dict[str, bytes]:

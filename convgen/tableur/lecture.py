@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from convgen.chargement import depuis_donnees
-from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
+from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, motif_systeme
 from convgen.examen import Examen
 from convgen.francais import sans_accents
 from convgen.regles import valider
@@ -154,7 +154,7 @@ def _ouvrir(chemin: Path) -> Any:
     try:
         taille = chemin.stat().st_size
     except OSError as exc:
-        raise FichierIllisible(f"fichier inaccessible ({exc.strerror})", fichier=chemin) from None
+        raise FichierIllisible(f"fichier inaccessible ({motif_systeme(exc)})", fichier=chemin) from None
     if taille > TAILLE_MAX:
         raise FichierIllisible(
             f"classeur trop gros ({-(-taille // 2**20)} Mio ; au plus {TAILLE_MAX // 2**20} Mio)", fichier=chemin
