@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+
 from convgen.erreurs import Constat
 from convgen.fichiers import ecrire_atomique
 from convgen.modele import Convention
@@ -213,8 +215,6 @@ def _lignes_synthese(lignes: Sequence[dict[str, Any]]) -> Iterable[list[Any]]:
 
 
 def _synthese_xlsx(lignes: Sequence[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
     classeur = Workbook(write_only=True)
     feuille = classeur.create_sheet("Synthèse")
     for rangee in _lignes_synthese(lignes):
