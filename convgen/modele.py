@@ -326,14 +326,8 @@ class ActionAnnexe(_ActionCommune):
     @field_validator("numero")
     @classmethod
     def _numero_connu(cls, numero: int) -> int:
-        actions = charger_referentiel().actions
-        if not any(a.numero == numero for a in actions):
-            raise PydanticCustomError(
-                "action_inconnue",
-                "l'annexe-type ne compte pas d'action n° {numero} (actions 1 à {dernier})",
-                {"numero": numero, "dernier": actions[-1].numero},
-            )
-        return numero
+        dernier = charger_referentiel().actions[-1].numero
+        return _dans_l_annexe(numero, dernier, "action_inconnue", "d'action", "actions")
 
 
 class ActionLocale(_ActionCommune):
@@ -352,14 +346,19 @@ class ActionLocale(_ActionCommune):
     @classmethod
     def _objectif_connu(cls, objectif: int) -> int:
         # Le nombre d'objectifs (6 dans la circulaire 2008-15) vient du référentiel, pas du code.
-        objectifs = charger_referentiel().objectifs
-        if not any(o.numero == objectif for o in objectifs):
-            raise PydanticCustomError(
-                "objectif_invalide",
-                "l'annexe-type ne compte pas d'objectif n° {objectif} (objectifs 1 à {dernier})",
-                {"objectif": objectif, "dernier": objectifs[-1].numero},
-            )
-        return objectif
+        dernier = charger_referentiel().objectifs[-1].numero
+        return _dans_l_annexe(objectif, dernier, "objectif_invalide", "d'objectif", "objectifs")
+
+
+def _dans_l_annexe(numero: int, dernier: int, code: str, de_quoi: str, quoi: str) -> int:
+    """Un numéro de l'annexe-type (numérotée de 1 à ``dernier`` sans trou, vérifié par le référentiel)."""
+    if not 1 <= numero <= dernier:
+        raise PydanticCustomError(
+            code,
+            f"l'annexe-type ne compte pas {de_quoi} n° {{numero}} ({quoi} 1 à {{dernier}})",
+            {"numero": numero, "dernier": dernier},
+        )
+    return numero
 
 
 def _genre_action(donnees: Any) -> str | None:
