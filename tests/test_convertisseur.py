@@ -31,7 +31,9 @@ def docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_pont_uno_disponible(convertisseur: convgen.ConvertisseurPdf) -> None:
-    """Sur la machine d'intégration, LibreOffice vient avec python3-uno : le convertisseur garde LibreOffice ouvert."""
+    """En intégration continue, python3-uno est installé (.ci/run) : le convertisseur garde LibreOffice ouvert."""
+    if convertisseur.python is None and not os.environ.get("CI"):
+        pytest.skip("aucun Python ne connaît le module uno (apt-get install python3-uno)")
     assert convertisseur.python is not None
 
 
