@@ -40,6 +40,27 @@ def nom_sain(texte: str, *, defaut: str = "sans_nom") -> str:
     return f"{nom}_" if nom in _RESERVES_WINDOWS else nom
 
 
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""Premiers caractères qui font d'un champ CSV une formule pour un tableur (OWASP, « CSV Injection ») ;
+les formes pleine chasse, que certains tableurs convertissent, y sont jointes."""
+
+
+def champ_csv(valeur: object) -> object:
+    """Un champ CSV qui ne peut pas devenir une formule : un texte qui en commence une est précédé d'une apostrophe.
+
+    C'est la neutralisation que recommande l'OWASP ; le module ``csv`` met ensuite le champ entre
+    guillemets s'il le faut. Les nombres restent des nombres (« -1 500 » n'est pas du texte).
+
+    >>> champ_csv("=HYPERLINK(A1)"), champ_csv("@SUM(A1)"), champ_csv("-2+3")
+    ("'=HYPERLINK(A1)", "'@SUM(A1)", "'-2+3")
+    >>> champ_csv("Auvergne"), champ_csv(-1500), champ_csv(None)
+    ('Auvergne', -1500, None)
+    """
+    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
+        return "'" + valeur
+    return valeur
+
+
 def chemin_dans(dossier: Path, nom_fichier: str) -> Path:
     """Le chemin du fichier dans le dossier, en refusant tout ce qui en sortirait."""
     chemin = (dossier / nom_fichier).resolve()
