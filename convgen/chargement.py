@@ -27,6 +27,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, motif_systeme
+from convgen.fichiers import lire_ordinaire
 from convgen.modele import ETIQUETTES_ACTION, Convention
 
 TAILLE_MAX = 2 * 1024 * 1024
@@ -141,12 +142,12 @@ def lire(chemin: str | Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Lit un fichier YAML ou JSON : les données et, pour le YAML, la ligne de chaque champ."""
     chemin = Path(chemin)
     try:
-        taille = chemin.stat().st_size
+        octets, taille = lire_ordinaire(chemin, TAILLE_MAX)  # ni tube ni /dev/zero : ils ne finiraient pas
         if taille > TAILLE_MAX:
             raise FichierIllisible(
                 f"fichier trop gros ({-(-taille // 1024)} Kio ; au plus {TAILLE_MAX // 1024} Kio)", fichier=chemin
             )
-        texte = chemin.read_text(encoding="utf-8-sig")
+        texte = octets.decode("utf-8-sig")
     except FileNotFoundError:
         raise FichierIllisible("fichier introuvable", fichier=chemin) from None
     except IsADirectoryError:

@@ -12,14 +12,16 @@ en place d'un seul coup : une interruption ne laisse jamais de fichier à moiti�
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
-from convgen.erreurs import ErreurSortie, FichierExistant, motif_systeme
+from convgen.erreurs import ErreurSortie, FichierExistant, FichierIllisible, motif_systeme
 
 LONGUEUR_MAX_NOM = 80
 _RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -59,6 +61,28 @@ def champ_csv(valeur: object) -> object:
     if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
         return "'" + valeur
     return valeur
+
+
+def lire_ordinaire(chemin: Path, taille_max: int) -> tuple[bytes, int]:
+    """Le début d'un fichier ordinaire (au plus ``taille_max + 1`` octets) et sa taille, lus sans jamais bloquer.
+
+    Un tube nommé (FIFO) bloquerait la lecture, ``/dev/zero`` ne finirait jamais : tout ce qui n'est
+    pas un fichier ordinaire est refusé avant la première lecture (ouverture non bloquante, puis
+    ``fstat`` du descripteur ouvert, pour que le fichier ne puisse pas changer entre les deux). Lève
+    :class:`~convgen.erreurs.FichierIllisible` pour un fichier spécial, ``IsADirectoryError`` pour un
+    dossier, ``OSError`` sinon ; le fichier est trop gros si la taille rendue dépasse ``taille_max``.
+    """
+    descripteur = os.open(chemin, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descripteur, "rb") as fichier:
+        etat = os.fstat(descripteur)
+        if stat.S_ISDIR(etat.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "c'est un dossier", str(chemin))
+        if not stat.S_ISREG(etat.st_mode):
+            raise FichierIllisible(
+                "ce n'est pas un fichier ordinaire (tube, périphérique ou socket) : refusé", fichier=chemin
+            )
+        octets = fichier.read(taille_max + 1)  # borné même si le fichier grandit pendant la lecture
+    return octets, max(etat.st_size, len(octets))
 
 
 def chemin_dans(dossier: Path, nom_fichier: str) -> Path:
