@@ -49,6 +49,9 @@ ATTAQUES = [
     ("pourcent", "{{ '%999999999d' % 1 }}", f"mise en forme « % » d'un texte refusée : {PRETS}"),
     ("rendu-de-2-go", "{% for i in range(500) %}{{ 'x' * 4000000 }}{% endfor %}",
      "document rendu démesuré (plus de 100 millions de caractères)"),
+    ("division-par-zero", "{{ 1 / 0 }}", "calcul impossible dans le gabarit (ZeroDivisionError : division by zero)"),
+    ("types-melanges", "{{ 1 + 'a' }}",
+     "calcul impossible dans le gabarit (TypeError : unsupported operand type(s) for +: 'int' and 'str')"),
     ("boucle-recursive", "{% for c in 'ab' recursive %}{{ loop(c) }}{% endfor %}",
      "récursion sans fin (boucle « recursive » ?)"),
 ]  # fmt: skip

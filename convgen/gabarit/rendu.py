@@ -130,6 +130,10 @@ class Gabarit:
             raise RenduImpossible(self.nom, f"{lieu(nom_partie)} : {_variable_inconnue(exc)}") from None
         except TemplateError as exc:
             raise RenduImpossible(self.nom, f"{lieu(nom_partie)} : {exc}") from None
+        except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # {{ 1 / 0 }}, {{ 1 + "a" }}…
+            raise RenduImpossible(
+                self.nom, f"{lieu(nom_partie)} : calcul impossible dans le gabarit ({type(exc).__name__} : {exc})"
+            ) from None
 
 
 def _variable_inconnue(exc: UndefinedError) -> str:
