@@ -19,7 +19,8 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from lxml import etree
 
-from convgen.erreurs import ErreurGabarit, RenduImpossible
+from convgen.erreurs import ErreurGabarit, FichierIllisible, RenduImpossible
+from convgen.fichiers import lire_ordinaire
 from convgen.gabarit.bornes import EnvironnementBorne
 
 TAILLE_MAX_GABARIT = 20 * 1024 * 1024
@@ -104,10 +105,12 @@ def verifier_xml(octets: bytes, gabarit: str, nom_partie: str) -> None:
 
 def lire_octets(chemin: Path) -> bytes:
     try:
-        taille = chemin.stat().st_size
+        octets, taille = lire_ordinaire(chemin, TAILLE_MAX_GABARIT)  # ni tube ni /dev/zero
         if taille > TAILLE_MAX_GABARIT:
             raise ErreurGabarit(f"{chemin} : gabarit trop gros ({taille // 1024} Kio)")
-        return chemin.read_bytes()
+        return octets
+    except FichierIllisible as exc:
+        raise ErreurGabarit(f"{chemin} : {exc.motif}") from None
     except FileNotFoundError:
         raise ErreurGabarit(f"{chemin} : gabarit introuvable") from None
     except OSError as exc:
