@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -56,6 +57,15 @@ def python_uno() -> str | None:
     return None
 
 
+def _liberer(groupe: int | None, profil: Path | None) -> None:
+    """Filet de sécurité (convertisseur oublié sans ``with`` ni ``fermer``) : LibreOffice ne survit pas au script."""
+    if groupe is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(groupe, signal.SIGKILL)
+    if profil is not None:
+        shutil.rmtree(profil, ignore_errors=True)
+
+
 class _Panne(Exception):
     """LibreOffice ou le pont ne répond plus : on relance tout."""
 
@@ -79,6 +89,7 @@ class ConvertisseurPdf:
         self._profil: Path | None = None
         self._office: subprocess.Popen[bytes] | None = None
         self._pont: subprocess.Popen[str] | None = None
+        self._filet: weakref.finalize[[int | None, Path | None], ConvertisseurPdf] | None = None
         self._secours: Convertisseur | None = None
 
     def __enter__(self) -> ConvertisseurPdf:
@@ -198,6 +209,7 @@ class ConvertisseurPdf:
             self._arreter()
             raise ErreurPdf(f"LibreOffice n'a pas pu démarrer ({motif_systeme(exc)})") from None
         self.demarrages += 1
+        self._filet = weakref.finalize(self, _liberer, self._office.pid, self._profil)
         try:
             self._lire(self._pont, DELAI_DEMARRAGE)
         except _Panne as panne:
@@ -206,6 +218,9 @@ class ConvertisseurPdf:
         return self._pont
 
     def _arreter(self) -> None:
+        if self._filet is not None:
+            self._filet.detach()
+            self._filet = None
         if self._pont is not None:
             with contextlib.suppress(OSError):
                 if self._pont.stdin:

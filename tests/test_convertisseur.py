@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +91,15 @@ def test_fermer_arrete_libreoffice(outils: None) -> None:
     assert c.processus is None
     with pytest.raises(ProcessLookupError):
         os.kill(processus, 0)
+
+
+def test_libreoffice_ne_survit_pas_a_un_script_qui_oublie_fermer(outils: None, docx: Path) -> None:
+    script = f"import convgen, sys\nc = convgen.ConvertisseurPdf()\nc.en_pdf({str(docx)!r})\nprint(c.processus)\n"
+    resultat = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180, check=True)
+    processus = int(resultat.stdout.strip())
+    time.sleep(0.5)  # le temps que le système ramasse le groupe tué
+    try:
+        etat = Path(f"/proc/{processus}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        etat = ""  # processus disparu
+    assert etat == "" or "zombie" in etat
