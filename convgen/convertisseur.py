@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 import weakref
 from collections.abc import Sequence
@@ -76,7 +77,7 @@ class ConvertisseurPdf:
     S'utilise comme gestionnaire de contexte (``with convgen.ConvertisseurPdf() as c:``),
     qui arrête LibreOffice à la sortie ; se passe à :func:`~convgen.pdf.generer_pdf` et à
     :func:`~convgen.lot.generer_lot` par leur paramètre ``convertisseur``. ``pdfa`` : PDF/A-2b
-    (par défaut). Un convertisseur ne sert qu'un fil d'exécution à la fois.
+    (par défaut). Plusieurs fils peuvent le partager : ils passent l'un après l'autre.
     """
 
     def __init__(self, *, pdfa: bool = True, delai: float = DELAI_DOCUMENT, soffice: str | None = None) -> None:
@@ -89,6 +90,7 @@ class ConvertisseurPdf:
         self._profil: Path | None = None
         self._office: subprocess.Popen[bytes] | None = None
         self._pont: subprocess.Popen[str] | None = None
+        self._verrou = threading.Lock()
         self._filet: weakref.finalize[[int | None, Path | None], ConvertisseurPdf] | None = None
         self._secours: Convertisseur | None = None
 
@@ -107,13 +109,14 @@ class ConvertisseurPdf:
 
     def fermer(self) -> None:
         """Arrête LibreOffice et le pont, efface le profil ; le convertisseur peut resservir (il relancera)."""
-        self._arreter()
-        if self._secours is not None:
-            self._secours.fermer()
-            self._secours = None
-        if self._profil is not None:
-            shutil.rmtree(self._profil, ignore_errors=True)
-            self._profil = None
+        with self._verrou:
+            self._arreter()
+            if self._secours is not None:
+                self._secours.fermer()
+                self._secours = None
+            if self._profil is not None:
+                shutil.rmtree(self._profil, ignore_errors=True)
+                self._profil = None
 
     def en_pdf(self, source: str | os.PathLike[str] | bytes) -> bytes:
         """Les octets du PDF d'un .docx donné par son chemin ou ses octets."""
@@ -131,10 +134,11 @@ class ConvertisseurPdf:
         for document in documents:
             verifier_docx(document)
         dossier.mkdir(parents=True, exist_ok=True)
-        if self.python is None:  # pas de pont UNO : un LibreOffice par appel
-            self._secours = self._secours or Convertisseur(pdfa=self.pdfa, soffice=self.soffice)
-            return self._secours.convertir(documents, dossier)
-        return [self._un(document, dossier / f"{document.stem}.pdf") for document in documents]
+        with self._verrou:  # un seul LibreOffice, une demande à la fois
+            if self.python is None:  # pas de pont UNO : un LibreOffice par appel
+                self._secours = self._secours or Convertisseur(pdfa=self.pdfa, soffice=self.soffice)
+                return self._secours.convertir(documents, dossier)
+            return [self._un(document, dossier / f"{document.stem}.pdf") for document in documents]
 
     def _un(self, document: Path, pdf: Path) -> Path:
         for essai in (1, 2):

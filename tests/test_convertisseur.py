@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,10 @@ def test_libreoffice_ne_survit_pas_a_un_script_qui_oublie_fermer(outils: None, d
     except FileNotFoundError:
         etat = ""  # processus disparu
     assert etat == "" or "zombie" in etat
+
+
+def test_partage_entre_fils(convertisseur: convgen.ConvertisseurPdf, docx: Path) -> None:
+    """Un service à plusieurs fils partage un convertisseur : les demandes passent l'une après l'autre."""
+    with ThreadPoolExecutor(3) as fils:
+        pdfs = list(fils.map(convertisseur.en_pdf, [docx] * 3))
+    assert all(pdf.startswith(b"%PDF-") for pdf in pdfs)
