@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -450,3 +452,54 @@ def test_fusion_yaml_ordinaire_acceptee(tmp_path: Path) -> None:
     texte = "annee: 2009\nbase: &b {nom: A, sigle: B}\nstructure:\n  <<: *b\n  nom: C\n"
     (fichier := tmp_path / "c.yaml").write_text(texte, "utf-8")
     assert lire(fichier)[0]["structure"] == {"nom": "C", "sigle": "B"}
+
+
+# --- charger : chemin, fichier ouvert ou dictionnaire --------------------------------------------
+
+BRETAGNE_YAML = Path(__file__).resolve().parents[1] / "donnees_exemple" / "bretagne_2009_bipartite.yaml"
+
+
+@pytest.mark.parametrize(
+    "ouvrir",
+    [
+        lambda: str(BRETAGNE_YAML),
+        lambda: BRETAGNE_YAML,
+        lambda: BRETAGNE_YAML.open(encoding="utf-8"),
+        lambda: BRETAGNE_YAML.open("rb"),
+        lambda: io.BytesIO(BRETAGNE_YAML.read_bytes()),
+        lambda: io.StringIO(BRETAGNE_YAML.read_text(encoding="utf-8")),
+        lambda: io.BytesIO(json.dumps(donnees_valides(), default=str).encode()),
+        lambda: donnees_valides(),
+        lambda: types.MappingProxyType(donnees_valides()),
+    ],
+    ids=["texte", "path", "fichier-texte", "fichier-binaire", "octets", "chaine", "json-en-octets", "dict", "mapping"],
+)
+def test_charger_toutes_les_sources(ouvrir: Any) -> None:
+    source = ouvrir()
+    try:
+        convention = charger(source)
+    finally:
+        if hasattr(source, "close"):
+            source.close()
+    assert (convention.region, convention.structure.sigle) == ("Bretagne", "ARML Bretagne")
+
+
+@pytest.mark.parametrize(
+    ("fabrique", "erreur", "message"),
+    [
+        (lambda: io.BytesIO(b"annee: 2009\nregion: \xe9\n"), FichierIllisible, "pas en UTF-8"),
+        (lambda: io.BytesIO(b"x" * (TAILLE_MAX + 1)), FichierIllisible, "fichier trop gros"),
+        (lambda: io.StringIO("annee: [2009"), FichierIllisible, "YAML mal formé"),
+        (lambda: io.StringIO("- une liste"), FichierIllisible, "le fichier doit décrire une convention"),
+        (lambda: {"annee": "2009x"}, DonneesInvalides, "erreurs dans les données"),
+        (lambda: 42, DonneesInvalides, "pas d'un objet int"),
+        (lambda: [("annee", 2009)], DonneesInvalides, "pas d'un objet list"),
+    ],
+    ids=["octets-latin1", "flux-trop-gros", "yaml-mal-forme", "liste", "dict-invalide", "nombre", "liste-python"],
+)
+def test_charger_ne_leve_que_des_erreurs_convgen(fabrique: Any, erreur: type[Exception], message: str) -> None:
+    source = fabrique()
+    with pytest.raises(erreur, match=message) as exc:
+        charger(source)  # type: ignore[arg-type]
+    if isinstance(exc.value, DonneesInvalides):
+        assert exc.value.constats and all(c.gravite is Gravite.ERREUR for c in exc.value.constats)
