@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from convgen.examen import Examen, examiner
     from convgen.gabarit.rendu import generer_docx
     from convgen.gabarit.verification import verifier_gabarit
-    from convgen.lot import LigneRapport, RapportLot, generer_lot
+    from convgen.lot import Avancement, LigneRapport, RapportLot, generer_lot
     from convgen.modele import (
         ActionAnnexe,
         ActionLocale,
@@ -70,6 +70,7 @@ __all__ = [
     "ActionAnnexe",
     "ActionLocale",
     "Adresse",
+    "Avancement",
     "ConseilRegional",
     "Constat",
     "Convention",
@@ -123,6 +124,7 @@ _ORIGINES = {
     "ActionAnnexe": "convgen.modele",
     "ActionLocale": "convgen.modele",
     "Adresse": "convgen.modele",
+    "Avancement": "convgen.lot",
     "ConseilRegional": "convgen.modele",
     "Constat": "convgen.erreurs",
     "Convention": "convgen.modele",

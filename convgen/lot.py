@@ -80,10 +80,16 @@ class Tache:
 
 @dataclass
 class Avancement:
+    """Où en est un lot : ce que reçoit la fonction ``progression`` de :func:`generer_lot` à chaque tâche finie."""
+
     total: int
+    """Tâches du lot (une par entrée et par version)."""
     faits: int = 0
+    """Tâches finies, quel qu'en soit le statut."""
     echecs: int = 0
+    """Tâches refusées ou en échec."""
     repris: int = 0
+    """Tâches reprises telles quelles d'une exécution précédente (``reprendre``)."""
 
 
 @dataclass(frozen=True)
