@@ -41,7 +41,7 @@ if TYPE_CHECKING:
         RenduImpossible,
     )
     from convgen.examen import Examen, examiner
-    from convgen.gabarit.rendu import generer_docx
+    from convgen.gabarit.rendu import Gabarit, charger_gabarit, generer_docx
     from convgen.gabarit.verification import verifier_gabarit
     from convgen.lot import Avancement, LigneRapport, RapportLot, generer_lot
     from convgen.modele import (
@@ -89,6 +89,7 @@ __all__ = [
     "FichierExistant",
     "FichierIllisible",
     "Financement",
+    "Gabarit",
     "GabaritInvalide",
     "Gravite",
     "LibreOfficeAbsent",
@@ -105,6 +106,7 @@ __all__ = [
     "Version",
     "__version__",
     "charger",
+    "charger_gabarit",
     "construire_contexte",
     "donnees_essentielles",
     "ecrire_tableur",
@@ -143,6 +145,7 @@ _ORIGINES = {
     "FichierExistant": "convgen.erreurs",
     "FichierIllisible": "convgen.erreurs",
     "Financement": "convgen.modele",
+    "Gabarit": "convgen.gabarit.rendu",
     "GabaritInvalide": "convgen.erreurs",
     "Gravite": "convgen.erreurs",
     "LibreOfficeAbsent": "convgen.erreurs",
@@ -158,6 +161,7 @@ _ORIGINES = {
     "Versement": "convgen.modele",
     "Version": "convgen.contexte",
     "charger": "convgen.chargement",
+    "charger_gabarit": "convgen.gabarit.rendu",
     "construire_contexte": "convgen.contexte",
     "donnees_essentielles": "convgen.opendata",
     "ecrire_tableur": "convgen.tableur",
