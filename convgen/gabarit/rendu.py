@@ -98,7 +98,7 @@ class Gabarit:
         if problemes:
             raise GabaritInvalide(self.nom, problemes)
 
-    def rendre(self, contexte: Mapping[str, Any]) -> bytes:
+    def rendre(self, contexte: Mapping[str, object]) -> bytes:
         """Le document rendu, en octets (archive .docx reproductible), dans les bornes de :mod:`.bornes`."""
         rendues: dict[str, bytes] = {}
         jeton = nouveau_budget()
@@ -175,7 +175,7 @@ def charger_gabarit(chemin: str | Path | None = None) -> Gabarit:
     return _gabarit_en_cache(chemin.resolve(), etat.st_mtime, etat.st_size)
 
 
-def rendre_docx(contexte: Mapping[str, Any], *, gabarit: str | Path | Gabarit | None = None) -> bytes:
+def rendre_docx(contexte: Mapping[str, object], *, gabarit: str | Path | Gabarit | None = None) -> bytes:
     """Rend un contexte avec un gabarit (par défaut, celui de convgen)."""
     modele = gabarit if isinstance(gabarit, Gabarit) else charger_gabarit(gabarit)
     return modele.rendre(contexte)
