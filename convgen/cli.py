@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -94,12 +93,12 @@ def commande_generer(arguments: argparse.Namespace) -> int:
 
     from convgen.gabarit.rendu import charger_gabarit
     from convgen.pdf import Convertisseur
-    from convgen.production import Statut, produire
+    from convgen.production import NomsReserves, Statut, produire
 
     sortie = Path(arguments.sortie)
     gabarit = charger_gabarit(arguments.gabarit)
     convertisseur = Convertisseur() if arguments.pdf else None
-    debut = time.time()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
+    reservations = NomsReserves()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
     code = 0
     try:
         for fichier in arguments.fichiers:
@@ -112,7 +111,7 @@ def commande_generer(arguments: argparse.Namespace) -> int:
                 strict=arguments.strict,
                 ecraser=arguments.ecraser,
                 convertisseur=convertisseur,
-                pas_avant=debut,
+                reservations=reservations,
             )
             for production in productions:
                 _afficher_constats(production.source, production.constats)

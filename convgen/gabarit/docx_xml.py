@@ -20,7 +20,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from convgen.erreurs import ErreurGabarit, RenduImpossible
+from convgen.erreurs import ErreurGabarit, ProblemeGabarit, RenduImpossible
 
 TAILLE_MAX_GABARIT = 20 * 1024 * 1024
 """Un gabarit de convention pèse quelques dizaines de kilo-octets ; au-delà de 20 Mio, il est refusé."""
@@ -91,6 +91,35 @@ def texte_xml(contenu: bytes, gabarit: str, nom_partie: str) -> str:
             return str(etree.tostring(etree.fromstring(contenu), encoding="unicode"))
         except etree.XMLSyntaxError as exc:
             raise ErreurGabarit(f"{gabarit} : {lieu(nom_partie)} : XML illisible ({exc.msg})") from None
+
+
+_RELATION = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_LIEN_HYPERTEXTE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def relations_externes(entrees: Mapping[str, bytes]) -> list[ProblemeGabarit]:
+    """Les relations d'un .docx vers l'extérieur (``TargetMode="External"`` : image, gabarit attaché, objet OLE,
+    cadre… en http ou file), situées ; les liens hypertexte, que rien ne suit à l'ouverture, sont permis.
+
+    Une telle relation ferait chercher par Word ou LibreOffice une ressource distante ou un fichier local
+    au moment d'ouvrir ou de convertir le document : un document produit n'en porte jamais.
+    """
+    problemes = []
+    analyseur = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    for nom, contenu in entrees.items():
+        if not nom.endswith(".rels"):
+            continue
+        try:
+            racine = etree.fromstring(contenu, analyseur)
+        except etree.XMLSyntaxError:
+            problemes.append(ProblemeGabarit(nom, "relations illisibles (XML mal formé)"))
+            continue
+        for relation in racine.iter(_RELATION):
+            if (relation.get("TargetMode") or "").lower() == "external" and relation.get("Type") != _LIEN_HYPERTEXTE:
+                sorte = (relation.get("Type") or "").rsplit("/", 1)[-1] or "relation"
+                message = f"ressource externe refusée ({sorte} vers {relation.get('Target', '')[:200]})"
+                problemes.append(ProblemeGabarit(nom, message))
+    return problemes
 
 
 def verifier_xml(octets: bytes, gabarit: str, nom_partie: str) -> None:

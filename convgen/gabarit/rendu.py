@@ -47,6 +47,7 @@ from convgen.gabarit.docx_xml import (
     lire_archive,
     lire_octets,
     preparer_xml,
+    relations_externes,
     texte_xml,
     verifier_xml,
 )
@@ -72,6 +73,9 @@ class Gabarit:
         octets = source if isinstance(source, bytes) else lire_octets(Path(source))
         self._entrees = lire_archive(octets, self.nom)
         verifier_ou_lever(octets, self.nom)  # tout gabarit est vérifié avant d'être compilé
+        externes = relations_externes(self._entrees)  # les relations passent telles quelles dans chaque document
+        if externes:
+            raise GabaritInvalide(self.nom, externes)
         env = environnement()
         self._parties: dict[str, _Partie] = {}
         problemes: list[ProblemeGabarit] = []
