@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -157,6 +159,8 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             gabarit=arguments.gabarit,
             progression=progression,
         )
+    for avertissement in rapport.avertissements:
+        print(f"convgen : attention : {avertissement}", file=sys.stderr)
     for ligne in rapport.lignes_en_echec:
         codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
         print(f"{ligne['source']} ({ligne['version']}) : {ligne['statut']} — {codes or ligne['message']}")
@@ -348,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     arguments = _analyseur().parse_args(argv)
     executer: Callable[[argparse.Namespace], int] = arguments.executer
+    signal_recu = _arret_sur_sigterm()
     try:
         return executer(arguments)
     except ErreurConvgen as exc:
@@ -359,5 +364,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"convgen : {exc.filename or ''} : {motif_systeme(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        # Les processus de rendu et LibreOffice ont été arrêtés en remontant jusqu'ici (lot.py, pdf.py).
         print("convgen : interrompu.", file=sys.stderr)
-        return 130
+        return 128 + (signal_recu[0] if signal_recu else signal.SIGINT)
+
+
+def _arret_sur_sigterm() -> list[int]:
+    """SIGTERM devient une interruption comme Ctrl-C : le lot arrête proprement ses processus et LibreOffice
+    (par défaut, SIGTERM tue Python sur-le-champ et laisse orphelins ses processus). Rend la liste où le
+    numéro du signal reçu sera noté."""
+    recu: list[int] = []
+
+    def interrompre(numero: int, _cadre: object) -> None:
+        recu.append(numero)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrompre)
+    return recu

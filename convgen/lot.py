@@ -21,6 +21,7 @@ import hashlib
 import multiprocessing
 import os
 import queue
+import signal
 import tempfile
 import threading
 from collections import deque
@@ -192,11 +193,20 @@ def executeur_par_defaut() -> ProcessPoolExecutor:
     interface…), « forkserver », sûr en présence de fils : un serveur qui a importé
     convgen une fois engendre chaque processus.
     """
+    nombre = os.cpu_count() or 1
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"))
-    contexte = multiprocessing.get_context("forkserver")
-    contexte.set_forkserver_preload(["convgen.lot", "convgen.gabarit.rendu", "convgen.contexte"])
-    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=contexte)
+        contexte: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
+    else:
+        contexte = multiprocessing.get_context("forkserver")
+        contexte.set_forkserver_preload(["convgen.lot", "convgen.gabarit.rendu", "convgen.contexte"])
+    return ProcessPoolExecutor(max_workers=nombre, mp_context=contexte, initializer=_ignorer_interruptions)
+
+
+def _ignorer_interruptions() -> None:
+    """Dans un processus de rendu : Ctrl-C (que le terminal envoie à tout le groupe) et SIGTERM sont l'affaire
+    du processus principal, qui arrête le lot et ferme le groupe ; ses processus finissent leur document."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def generer_lot(

@@ -7,8 +7,8 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,7 +88,7 @@ def _fichiers_ouverts() -> set[str]:
     ouverts = set()
     for lien in Path("/proc/self/fd").iterdir():
         try:
-            cible = os.readlink(lien)
+            cible = str(lien.readlink())
         except OSError:
             continue  # descripteur fermé entre la liste et la lecture
         if cible.startswith("/") and not cible.startswith(("/dev/", "/proc/")) and Path(cible).is_file():

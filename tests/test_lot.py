@@ -157,8 +157,9 @@ def reference(tmp_path: Path, entrees: Path) -> dict[str, str]:
 
 def test_reprise_apres_interruption(tmp_path: Path, entrees: Path, reference: dict[str, str]) -> None:
     sortie = tmp_path / "sortie"
-    # Fenêtre de convgen : 4 tâches par fil, soit 8 ; les 9e et 10e soumissions suivent des tâches consignées.
-    executeur = ExecuteurCoupe(limite=10)
+    # Fenêtre de convgen : 4 tâches par fil, soit 8, chacune soumise deux fois (examen, puis rendu) ; passé la
+    # 16e soumission, chacune suit une tâche consignée : les 17e et 18e en suivent au moins une.
+    executeur = ExecuteurCoupe(limite=18)
     with pytest.raises(KeyboardInterrupt):
         generer_lot([entrees], sortie, executor=executeur)
     executeur.shutdown(wait=True)  # les tâches déjà lancées finissent leurs écritures
