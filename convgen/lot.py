@@ -222,13 +222,15 @@ def generer_lot(
     projet: bool = False,
     gabarit: str | Path | None = None,
     progression: Callable[[Avancement], None] | None = None,
+    delai_pdf: float | None = None,
 ) -> RapportLot:
     """Produit les conventions de toutes les sources dans ``sortie`` ; rend le bilan.
 
     ``executor`` : n'importe quel ``concurrent.futures.Executor`` (par défaut, un processus
     par cœur). Les tâches et leurs résultats sont de petits objets sérialisables ; les
     documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
-    être accessible.
+    être accessible. ``delai_pdf`` : secondes accordées à chaque appel de LibreOffice (par défaut, selon la
+    taille du paquet) ; après deux LibreOffice bloqués, la conversion s'arrête et le rapport le dit.
     """
     from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
@@ -267,12 +269,14 @@ def generer_lot(
             if propre:
                 executeur.shutdown(cancel_futures=True)
         if pdf:
-            conversion = convertir_lignes(suivi.a_convertir(), ecraser=ecraser, connus=suivi.journal.connus)
+            conversion = convertir_lignes(
+                suivi.a_convertir(), ecraser=ecraser, connus=suivi.journal.connus, delai=delai_pdf
+            )
             for ligne in conversion:
                 suivi.consigner(ligne, fin_de_tache=True)
             suivi.avertissements.extend(conversion.avertissements)
         rapport = RapportLot(
-            [suivi.lignes[i] for i in sorted(suivi.lignes)], avertissements=suivi.journal.avertissements
+            [suivi.lignes[i] for i in sorted(suivi.lignes)], avertissements=suivi.avertissements
         )
         rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
         return rapport
