@@ -7,12 +7,14 @@ défaut ; tout autre exécuteur convient, celui de dask.distributed ou de Ray co
 chaque processus compile le gabarit une fois. Les PDF sont ensuite convertis par
 paquets, par plusieurs LibreOffice en parallèle qui ont chacun leur profil ; un paquet
 qui échoue ou dépasse son délai est repris document par document avec un LibreOffice
-neuf.
+neuf, et après deux LibreOffice bloqués, la conversion s'arrête (disjoncteur).
 
 Rien ne s'arrête à la première erreur ; rien n'est perdu : chaque tâche terminée est
 consignée aussitôt dans un journal (``.convgen/journal.jsonl`` du dossier de sortie),
 ce qui permet à ``reprendre=True`` de sauter ce qui est déjà fait avec les mêmes données
-(même empreinte) après une interruption. Les documents sont écrits atomiquement.
+(même empreinte) après une interruption. Les documents sont écrits atomiquement ; les
+noms sont réservés par le processus principal, dans l'ordre des entrées, avant tout rendu.
+Un lot interrompu (Ctrl-C, SIGTERM) arrête ses processus et LibreOffice avant de rendre la main.
 """
 
 from __future__ import annotations
