@@ -43,18 +43,27 @@ from typing import Any, TypeVar
 
 from convgen.contexte import Version
 from convgen.erreurs import (
+    Constat,
     ConversionEchouee,
     ErreurConvgen,
     ErreurLot,
     ErreurPdf,
     ErreurSortie,
     LibreOfficeBloque,
+    erreurs,
     motif_systeme,
 )
 from convgen.fichiers import chemin_dans, empreinte_document, mettre_en_place
 from convgen.pdf import Convertisseur
 from convgen.production import NomsReserves, Production, Statut, nom_document, remplacable
-from convgen.rapport import DOSSIER_ETAT, Journal, ecrire_rapports, empreinte_fichiers, ligne_rapport
+from convgen.rapport import (
+    DOSSIER_ETAT,
+    Journal,
+    ecrire_donnees_essentielles,
+    ecrire_rapports,
+    empreinte_fichiers,
+    ligne_rapport,
+)
 
 T = TypeVar("T")
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -99,6 +108,8 @@ class RapportLot:
     fichiers_rapport: list[Path] = field(default_factory=list)
     avertissements: list[str] = field(default_factory=list)
     """Lignes du journal altérées et ignorées, conversion PDF arrêtée…"""
+    constats_opendata: list[Constat] = field(default_factory=list)
+    """Avec ``opendata`` : conventions produites mais absentes des données essentielles, et pourquoi."""
 
     def _nombre(self, *statuts: Statut) -> int:
         return sum(1 for ligne in self.lignes if ligne["statut"] in statuts)
@@ -122,8 +133,8 @@ class RapportLot:
 
     @property
     def code_sortie(self) -> int:
-        """0 si toutes les entrées ont abouti, 1 sinon."""
-        return 1 if self.echecs else 0
+        """0 si toutes les entrées ont abouti (données essentielles comprises, si demandées), 1 sinon."""
+        return 1 if self.echecs or erreurs(self.constats_opendata) else 0
 
 
 def _fichiers_du_dossier(dossier: Path, exclus: Path | None) -> list[Path]:
@@ -225,6 +236,7 @@ def generer_lot(
     gabarit: str | Path | None = None,
     progression: Callable[[Avancement], None] | None = None,
     delai_pdf: float | None = None,
+    opendata: bool = False,
 ) -> RapportLot:
     """Produit les conventions de toutes les sources dans ``sortie`` ; rend le bilan.
 
@@ -233,6 +245,8 @@ def generer_lot(
     documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
     être accessible. ``delai_pdf`` : secondes accordées à chaque appel de LibreOffice (par défaut, selon la
     taille du paquet) ; après deux LibreOffice bloqués, la conversion s'arrête et le rapport le dit.
+    ``opendata`` : écrit aussi ``donnees_essentielles.csv`` (SCDL « subventions ») des conventions
+    produites dont une contribution publique dépasse 23 000 €.
     """
     from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
@@ -277,10 +291,11 @@ def generer_lot(
             for ligne in conversion:
                 suivi.consigner(ligne, fin_de_tache=True)
             suivi.avertissements.extend(conversion.avertissements)
-        rapport = RapportLot(
-            [suivi.lignes[i] for i in sorted(suivi.lignes)], avertissements=suivi.avertissements
-        )
+        rapport = RapportLot([suivi.lignes[i] for i in sorted(suivi.lignes)], avertissements=suivi.avertissements)
         rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
+        if opendata:
+            chemin, rapport.constats_opendata = ecrire_donnees_essentielles(dossier, rapport.lignes)
+            rapport.fichiers_rapport.append(chemin)
         return rapport
     finally:
         suivi.journal.fermer()

@@ -25,9 +25,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from convgen.erreurs import ErreurLot, ErreurSortie, motif_systeme
+from convgen.erreurs import Constat, ErreurLot, ErreurSortie, motif_systeme
 from convgen.fichiers import ecrire_atomique, empreinte_document
-from convgen.modele import Convention
+from convgen.modele import CONSEIL_REGIONAL, ETAT, Convention
+from convgen.opendata import candidats, csv_donnees_essentielles, retenir
 from convgen.production import Production, Statut
 
 DOSSIER_ETAT = ".convgen"
@@ -95,6 +96,9 @@ def ligne_rapport(indice: int, production: Production, empreinte: str) -> dict[s
         ],
         "message": production.message,
         "synthese": None if production.convention is None else _jsonable(synthese(production.convention, alertes)),
+        "donnees_essentielles": []
+        if production.convention is None
+        else [list(c) for c in candidats(production.convention)],
     }
 
 
@@ -264,7 +268,21 @@ def _probleme_ligne(ligne: Any) -> str:
         return "clé constats invalide"
     if not isinstance(ligne.setdefault("message", ""), str):
         return "clé message invalide"
-    return _probleme_synthese(ligne.setdefault("synthese", None))
+    return _probleme_synthese(ligne.setdefault("synthese", None)) or _probleme_publication(
+        ligne.setdefault("donnees_essentielles", [])
+    )
+
+
+def _probleme_publication(candidats_: Any) -> str:
+    """Les lignes de données essentielles gardées au journal : ``[[financeur, {colonne: texte}], …]``."""
+    try:
+        for financeur, valeurs in candidats_:
+            if financeur not in (ETAT, CONSEIL_REGIONAL) or not all(isinstance(v, str) for v in valeurs.values()):
+                return "clé donnees_essentielles invalide"
+            Decimal(valeurs["montant"]), valeurs["idAttribuant"], valeurs["dateConvention"]
+    except (TypeError, ValueError, AttributeError, KeyError, ArithmeticError):
+        return "clé donnees_essentielles invalide"
+    return ""
 
 
 def _probleme_synthese(valeurs: Any) -> str:
@@ -327,6 +345,21 @@ def _synthese_xlsx(lignes: Sequence[dict[str, Any]]) -> bytes:
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def ecrire_donnees_essentielles(dossier: Path, lignes: Sequence[dict[str, Any]]) -> tuple[Path, list[Constat]]:
+    """Écrit ``donnees_essentielles.csv`` (SCDL) des conventions produites, au-delà du seuil ; rend
+    son chemin et les constats de celles qui n'ont pas pu y figurer (SIRET d'attribuant absent…)."""
+    publiees: list[dict[str, str]] = []
+    constats: list[Constat] = []
+    for ligne in lignes:
+        if ligne["statut"] in (Statut.PRODUIT, Statut.REPRIS):
+            candidats_ = [(financeur, valeurs) for financeur, valeurs in ligne.get("donnees_essentielles", [])]
+            retenues, siens = retenir(candidats_, tous=False, fichier=ligne["source"])
+            publiees += retenues
+            constats += siens
+    chemin = ecrire_atomique(dossier / "donnees_essentielles.csv", csv_donnees_essentielles(publiees), ecraser=True)
+    return chemin, constats
 
 
 def ecrire_rapports(dossier: Path, lignes: Sequence[dict[str, Any]]) -> list[Path]:

@@ -214,6 +214,8 @@ ALTERATIONS = {
                                       "empreinte_entree": "x", "fichiers": [None]}),
     "synthese-invalide": json.dumps({"source": str(BRETAGNE), "version": "auto", "statut": "produit",
                                      "empreinte_entree": "x", "fichiers": [], "synthese": {"annee": 2009}}),
+    "publication-invalide": json.dumps({"source": str(BRETAGNE), "version": "auto", "statut": "produit",
+                                        "empreinte_entree": "x", "fichiers": [], "donnees_essentielles": [["etat", 5]]}),
     "pas-du-json": "{pas du json",
 }  # fmt: skip
 
