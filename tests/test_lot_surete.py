@@ -204,20 +204,17 @@ def test_ecraser_ne_depend_pas_des_dates(tmp_path: Path) -> None:
 
 # --- 10. Journal altéré : lignes ignorées avec un avertissement, jamais de trace d'appel ------------
 
+_DEBUT = {"source": str(BRETAGNE), "version": "auto", "statut": "produit", "empreinte_entree": "x"}
 ALTERATIONS = {
     "liste": "[]",
     "null": "null",
     "objet-vide": "{}",
-    "sans-fichiers": json.dumps({"source": str(BRETAGNE), "version": "auto", "statut": "produit",
-                                 "empreinte_entree": "x"}),
-    "fichiers-invalides": json.dumps({"source": str(BRETAGNE), "version": "auto", "statut": "produit",
-                                      "empreinte_entree": "x", "fichiers": [None]}),
-    "synthese-invalide": json.dumps({"source": str(BRETAGNE), "version": "auto", "statut": "produit",
-                                     "empreinte_entree": "x", "fichiers": [], "synthese": {"annee": 2009}}),
-    "publication-invalide": json.dumps({"source": str(BRETAGNE), "version": "auto", "statut": "produit",
-                                        "empreinte_entree": "x", "fichiers": [], "donnees_essentielles": [["etat", 5]]}),
+    "sans-fichiers": json.dumps(_DEBUT),
+    "fichiers-invalides": json.dumps({**_DEBUT, "fichiers": [None]}),
+    "synthese-invalide": json.dumps({**_DEBUT, "fichiers": [], "synthese": {"annee": 2009}}),
+    "publication-invalide": json.dumps({**_DEBUT, "fichiers": [], "donnees_essentielles": [["etat", 5]]}),
     "pas-du-json": "{pas du json",
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("alteration", ALTERATIONS.values(), ids=ALTERATIONS)
