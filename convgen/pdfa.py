@@ -20,11 +20,14 @@ import zipfile
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pikepdf
 from lxml import etree
 
 from convgen.erreurs import ConversionEchouee
+
+if TYPE_CHECKING:
+    import pikepdf
 
 _ESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -55,6 +58,8 @@ def proprietes_docx(docx: Path) -> dict[str, str | datetime]:
 
 def finaliser_pdf(pdf: Path, docx: Path) -> None:
     """Réécrit ``pdf`` (converti de ``docx``) : Info et XMP concordants, dates et identifiant tirés du .docx."""
+    import pikepdf  # une demi-seconde d'import : seulement quand on convertit
+
     proprietes = proprietes_docx(docx)
     empreinte = hashlib.sha256(docx.read_bytes()).digest()
     date = proprietes["date"]
@@ -105,6 +110,8 @@ def _dater_profils_icc(document: pikepdf.Pdf, date: datetime) -> None:
     """Le profil de couleurs sRGB que LibreOffice incorpore (PDF/A) porte l'heure de sa création, à la seconde
     (en-tête ICC, octets 24 à 35) : on y met la date du document. Si le profil a un identifiant (empreinte MD5
     de l'en-tête, ICC.1:2010 §7.2.18), il est recalculé."""
+    import pikepdf
+
     for intention in document.Root.get("/OutputIntents", []):
         profil = intention.get("/DestOutputProfile")
         if not isinstance(profil, pikepdf.Stream):
