@@ -17,10 +17,11 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from convgen.erreurs import ErreurGabarit, ProblemeGabarit, RenduImpossible
+from convgen.erreurs import ErreurGabarit, FichierIllisible, RenduImpossible
+from convgen.fichiers import lire_ordinaire
+from convgen.gabarit.bornes import EnvironnementBorne
 
 TAILLE_MAX_GABARIT = 20 * 1024 * 1024
 """Un gabarit de convention pèse quelques dizaines de kilo-octets ; au-delà de 20 Mio, il est refusé."""
@@ -30,9 +31,9 @@ DATE_FIXE = (1980, 1, 1, 0, 0, 0)
 PARTIES_A_RENDRE = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
 
 
-def environnement() -> ImmutableSandboxedEnvironment:
-    """Le bac à sable Jinja des gabarits : échappement automatique, variable absente = erreur."""
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+def environnement() -> EnvironnementBorne:
+    """Le bac à sable Jinja des gabarits : échappement automatique, variable absente = erreur, rendu borné."""
+    env = EnvironnementBorne(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     # Ce dont un document a besoin, rien de plus : pas de générateur de texte ni de cycles.
     for nom in ("lipsum", "cycler", "joiner", "dict"):
         env.globals.pop(nom, None)
@@ -93,35 +94,6 @@ def texte_xml(contenu: bytes, gabarit: str, nom_partie: str) -> str:
             raise ErreurGabarit(f"{gabarit} : {lieu(nom_partie)} : XML illisible ({exc.msg})") from None
 
 
-_RELATION = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_LIEN_HYPERTEXTE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-
-
-def relations_externes(entrees: Mapping[str, bytes]) -> list[ProblemeGabarit]:
-    """Les relations d'un .docx vers l'extérieur (``TargetMode="External"`` : image, gabarit attaché, objet OLE,
-    cadre… en http ou file), situées ; les liens hypertexte, que rien ne suit à l'ouverture, sont permis.
-
-    Une telle relation ferait chercher par Word ou LibreOffice une ressource distante ou un fichier local
-    au moment d'ouvrir ou de convertir le document : un document produit n'en porte jamais.
-    """
-    problemes = []
-    analyseur = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    for nom, contenu in entrees.items():
-        if not nom.endswith(".rels"):
-            continue
-        try:
-            racine = etree.fromstring(contenu, analyseur)
-        except etree.XMLSyntaxError:
-            problemes.append(ProblemeGabarit(nom, "relations illisibles (XML mal formé)"))
-            continue
-        for relation in racine.iter(_RELATION):
-            if (relation.get("TargetMode") or "").lower() == "external" and relation.get("Type") != _LIEN_HYPERTEXTE:
-                sorte = (relation.get("Type") or "").rsplit("/", 1)[-1] or "relation"
-                message = f"ressource externe refusée ({sorte} vers {relation.get('Target', '')[:200]})"
-                problemes.append(ProblemeGabarit(nom, message))
-    return problemes
-
-
 def verifier_xml(octets: bytes, gabarit: str, nom_partie: str) -> None:
     try:
         etree.fromstring(octets, etree.XMLParser(resolve_entities=False, huge_tree=True))
@@ -133,10 +105,12 @@ def verifier_xml(octets: bytes, gabarit: str, nom_partie: str) -> None:
 
 def lire_octets(chemin: Path) -> bytes:
     try:
-        taille = chemin.stat().st_size
+        octets, taille = lire_ordinaire(chemin, TAILLE_MAX_GABARIT)  # ni tube ni /dev/zero
         if taille > TAILLE_MAX_GABARIT:
             raise ErreurGabarit(f"{chemin} : gabarit trop gros ({taille // 1024} Kio)")
-        return chemin.read_bytes()
+        return octets
+    except FichierIllisible as exc:
+        raise ErreurGabarit(f"{chemin} : {exc.motif}") from None
     except FileNotFoundError:
         raise ErreurGabarit(f"{chemin} : gabarit introuvable") from None
     except OSError as exc:
