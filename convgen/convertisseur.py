@@ -32,8 +32,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from convgen.erreurs import ConversionEchouee, ErreurPdf, motif_systeme
-from convgen.pdf import Convertisseur, trouver_soffice, verifier_docx, verifier_pdf
+from convgen.erreurs import ConversionEchouee, ErreurPdf, LibreOfficeBloque, motif_systeme
+from convgen.pdf import (
+    Convertisseur,
+    isolement_reseau,
+    preparer_profil,
+    trouver_soffice,
+    verifier_docx,
+    verifier_pdf,
+)
+from convgen.pdfa import finaliser_pdf
 
 __all__ = ["ConvertisseurPdf", "python_uno"]
 
@@ -147,11 +155,14 @@ class ConvertisseurPdf:
             except _Panne as panne:
                 self._arreter()
                 if essai == 2:
-                    raise ConversionEchouee(document, f"LibreOffice ne répond plus ({panne})") from None
+                    raise LibreOfficeBloque(
+                        document, f"LibreOffice ne répond plus ({panne}) ; il a été arrêté"
+                    ) from None
                 continue
             if "erreur" in reponse:
                 raise ConversionEchouee(document, f"LibreOffice a refusé le document ({reponse['erreur']})")
             verifier_pdf(document, pdf, "")
+            finaliser_pdf(pdf, document)  # métadonnées PDF/A concordantes et reproductibles, comme generer_pdf
             return pdf
         raise AssertionError("inatteignable")  # pragma: no cover
 
@@ -185,11 +196,13 @@ class ConvertisseurPdf:
         tuyau = f"convgen-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         if self._profil is None:  # un profil à lui : deux LibreOffice qui partagent un profil se bloquent
             self._profil = Path(tempfile.mkdtemp(prefix="convgen-lo-"))
+            preparer_profil(self._profil)  # ni macro, ni lien externe, ni mise à jour (réglages de pdf)
         options = ["--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck", "--nodefault"]
         environnement = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
         try:
             self._office = subprocess.Popen(
                 [
+                    *isolement_reseau(),  # sans réseau, comme generer_pdf (le tube UNO est un fichier local)
                     self.soffice,
                     f"-env:UserInstallation={self._profil.as_uri()}",
                     *options,

@@ -1,8 +1,8 @@
 """L'arbre des exceptions dessiné dans ``convgen/erreurs.py`` est vrai, et chaque exception se produit vraiment.
 
-Chaque exception de l'arbre est levée par un vrai usage de l'API publique (``import convgen``
-seul), jamais construite à la main ; elle est attrapée par sa classe, celle de son parent et
-la racine ``ErreurConvgen``.
+Chaque exception de l'arbre est levée par un vrai usage de l'API publique (``import convgen``),
+jamais construite à la main (``NomDejaPris``, que ``generer`` et le lot rapportent, par sa source) ;
+elle est attrapée par sa classe, celle de son parent et la racine ``ErreurConvgen``.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ def _arbre() -> dict[str, str | None]:
     pile: list[str] = []
     for ligne in (convgen.erreurs.__doc__ or "").splitlines():
         trouve = re.match(r"^    ((?:[│ ]   )*)(?:[├└]── )?([A-Z]\w+)\s", ligne + " ")
-        if not trouve or not trouve.group(2).startswith(("Erreur", "Fichier", "Donnees", "Gabarit", "Rendu",
-                                                         "LibreOffice", "Conversion")):  # fmt: skip
+        if not trouve or ("──" not in ligne and trouve.group(2) != "ErreurConvgen"):
             continue
         niveau = len(trouve.group(1)) // 4 + (1 if "──" in ligne else 0)
         del pile[niveau:]
@@ -44,7 +43,8 @@ def test_arbre_lu() -> None:
     assert ARBRE["ErreurConvgen"] is None
     assert ARBRE["DonneesInvalides"] == "ErreurDonnees"
     assert ARBRE["FichierExistant"] == "ErreurSortie"
-    assert len(ARBRE) == 13
+    assert ARBRE["LibreOfficeBloque"] == "ConversionEchouee"
+    assert len(ARBRE) == 15
 
 
 @pytest.mark.parametrize(("nom", "parent"), sorted(ARBRE.items(), key=str))
@@ -79,6 +79,15 @@ def _deux_fois(tmp_path: Path) -> None:
     convgen.generer_docx(convention, tmp_path / "c.docx")
 
 
+def _meme_document(tmp_path: Path) -> None:
+    # generer et le lot la rapportent pour l'entrée en cause sans s'arrêter : provoquée ici à sa source.
+    from convgen.production import NomsReserves
+
+    noms = NomsReserves()
+    noms.reserver(tmp_path / "convention_2009_bretagne.docx", "bretagne.yaml")
+    noms.reserver(tmp_path / "convention_2009_bretagne.docx", "copie_de_bretagne.yaml")
+
+
 def _sortie_fichier(tmp_path: Path) -> None:
     (tmp_path / "fichier").write_text("x", encoding="utf-8")
     convgen.generer_lot([], tmp_path / "fichier")
@@ -108,9 +117,13 @@ PROVOCATIONS: dict[str, Callable[[Path], object]] = {
         convgen.charger(donnees_valides()), tmp / "c.docx", gabarit=tmp / "absent.docx"
     ),
     "LibreOfficeAbsent": _soffice_absent,
+    "LibreOfficeBloque": lambda tmp: convgen.ConvertisseurPdf(delai=0.01).en_pdf(
+        convgen.generer_docx(convgen.charger(donnees_valides()), tmp / "c.docx") or tmp / "c.docx"
+    ),
     "ConversionEchouee": lambda tmp: convgen.ConvertisseurPdf(soffice="soffice").en_pdf(b"pas un document Word"),
     "ErreurPdf": lambda tmp: convgen.ConvertisseurPdf(soffice="soffice").en_pdf(b"PK\x03\x04"),
     "FichierExistant": _deux_fois,
+    "NomDejaPris": _meme_document,
     "ErreurSortie": _sortie_fichier,
     "ErreurLot": _lot_perdu,
     "ErreurConvgen": lambda tmp: convgen.charger(tmp),
@@ -122,7 +135,9 @@ def test_chaque_exception_provoquee() -> None:
 
 
 @pytest.mark.parametrize("nom", sorted(PROVOCATIONS))
-def test_exception_levee_par_l_api(tmp_path: Path, nom: str) -> None:
+def test_exception_levee_par_l_api(request: pytest.FixtureRequest, tmp_path: Path, nom: str) -> None:
+    if nom == "LibreOfficeBloque":
+        request.getfixturevalue("outils")  # un vrai LibreOffice, arrêté faute de réponse à temps
     attendue = getattr(convgen, nom)
     with pytest.raises(attendue) as exc:
         PROVOCATIONS[nom](tmp_path)
