@@ -132,7 +132,8 @@ def soffice_bloque(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_libreoffice_bloque_disjoncteur(tmp_path: Path, soffice_bloque: Path) -> None:
     preparer_donnees(tmp_path / "entrees", 6)
     sortie = tmp_path / "sortie"
-    lignes = generer_lot([tmp_path / "entrees"], sortie).lignes
+    generer_lot([tmp_path / "entrees"], sortie)
+    lignes = lire_rapport(sortie)  # la forme JSON des lignes, celle que reçoit la conversion
 
     conversion = convertir_lignes(lignes, paquet=1, delai=0.5)
     finies = sorted(conversion, key=lambda ligne: ligne["indice"])

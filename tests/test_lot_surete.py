@@ -39,8 +39,8 @@ def test_reprise_apres_refus_ne_remplace_pas_l_etranger(tmp_path: Path) -> None:
     sortie, etranger = _sortie_avec_etranger(tmp_path, ".docx")
     for _ in range(3):
         rapport = generer_lot([BRETAGNE], sortie, reprendre=True)
-        assert [str(e["statut"]) for e in rapport.lignes] == ["échec"]
-        assert "existe déjà" in rapport.lignes[0]["message"]
+        assert [str(e.statut) for e in rapport.lignes] == ["échec"]
+        assert "existe déjà" in rapport.lignes[0].message
         assert etranger.read_bytes() == ETRANGER
 
 
@@ -51,8 +51,8 @@ def test_reprise_avec_pdf_ne_remplace_pas_un_pdf_etranger(tmp_path: Path) -> Non
 
     rapport = generer_lot([BRETAGNE], sortie, reprendre=True, pdf=True)
 
-    assert [str(e["statut"]) for e in rapport.lignes] == ["échec"]
-    assert f"{etranger} existe déjà" in rapport.lignes[0]["message"]
+    assert [str(e.statut) for e in rapport.lignes] == ["échec"]
+    assert f"{etranger} existe déjà" in rapport.lignes[0].message
     assert etranger.read_bytes() == ETRANGER
 
 
@@ -66,9 +66,9 @@ def test_reprise_remplace_son_propre_document_modifie_par_les_donnees(tmp_path: 
 
     (second,) = generer_lot([entree], sortie, reprendre=True).lignes
 
-    assert str(second["statut"]) == "produit", second["message"]
-    assert second["fichiers"][0]["sha256"] != premier["fichiers"][0]["sha256"]
-    assert sha256(Path(second["fichiers"][0]["chemin"])) == second["fichiers"][0]["sha256"]
+    assert str(second.statut) == "produit", second.message
+    assert second.sha256[0] != premier.sha256[0]
+    assert sha256(second.fichiers[0]) == second.sha256[0]
 
 
 # --- 2. Journal et .convgen/ sans lien symbolique ; un seul lot à la fois ---------------------------
