@@ -40,6 +40,7 @@ from convgen.erreurs import (
 from convgen.fichiers import ecrire
 from convgen.gabarit.docx_xml import (
     PARTIES_A_RENDRE,
+    compresser,
     ecrire_archive,
     environnement,
     finir_xml,
@@ -87,6 +88,8 @@ class Gabarit:
                 problemes.append(ProblemeGabarit(lieu(nom_partie), f"syntaxe : {exc.message}"))
         if problemes:
             raise GabaritInvalide(self.nom, problemes)
+        # Les parties que le rendu ne touche pas sont compressées une fois pour toutes.
+        self._compressees = {nom: compresser(nom, contenu) for nom, contenu in self._entrees.items()}
 
     def rendre(self, contexte: Mapping[str, Any]) -> bytes:
         """Le document rendu, en octets (archive .docx reproductible)."""
@@ -106,7 +109,9 @@ class Gabarit:
             octets = xml.encode("utf-8")
             verifier_xml(octets, self.nom, nom_partie)
             rendues[nom_partie] = octets
-        return ecrire_archive(self._entrees, rendues)
+        return ecrire_archive(
+            [compresser(nom, rendues[nom]) if nom in rendues else deja for nom, deja in self._compressees.items()]
+        )
 
 
 def _variable_inconnue(exc: UndefinedError) -> str:
