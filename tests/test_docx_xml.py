@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from convgen.gabarit.docx_xml import DATE_FIXE, compresser, ecrire_archive, lire_archive
+from convgen.erreurs import RenduImpossible
+from convgen.gabarit.docx_xml import DATE_FIXE, compresser, ecrire_archive, lire_archive, verifier_xml
 from convgen.gabarit.rendu import chemin_gabarit_par_defaut
 
 
@@ -43,3 +44,25 @@ def test_archive_identique_a_celle_de_zipfile(entrees: dict[str, bytes]) -> None
     with zipfile.ZipFile(io.BytesIO(ecrite)) as relue:
         assert relue.testzip() is None
         assert {nom: relue.read(nom) for nom in relue.namelist()} == entrees
+
+
+@pytest.mark.parametrize(
+    ("xml", "motif"),
+    [
+        (b"<w:document xmlns:w='urn:w'><w:p></w:document>", "mismatched tag"),
+        (b"<w:document xmlns:w='urn:w'><x:p/></w:document>", "unbound prefix"),
+        (b"<a>&inconnue;</a>", "undefined entity"),
+        (b"<a>texte</a><b/>", "junk after document element"),
+        (b"", "no element found"),
+    ],
+)
+def test_un_rendu_mal_forme_est_refuse_et_situe(xml: bytes, motif: str) -> None:
+    with pytest.raises(
+        RenduImpossible, match=rf"corps du document : le rendu n'est pas un XML valide \({motif}, ligne"
+    ):
+        verifier_xml(xml, "g.docx", "word/document.xml")
+
+
+def test_un_rendu_bien_forme_passe() -> None:
+    verifier_xml(GABARIT["word/styles.xml"], "g.docx", "word/styles.xml")
+    verifier_xml("<a>« &amp; » é</a>".encode(), "g.docx", "word/document.xml")
