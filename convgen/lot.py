@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,9 @@ def _empreinte_tache(tache: Tache, empreinte_gabarit: str) -> str:
     return hashlib.sha256("\x1f".join([*morceaux, empreinte_gabarit]).encode()).hexdigest()
 
 
+@cache
 def _version_convgen() -> str:
+    """Lue une fois par processus : interroger les métadonnées du paquet coûte 3 ms par tâche."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
