@@ -64,7 +64,8 @@ _CONTROLES_TEXTE = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 
 def finir_xml(xml: str) -> str:
     """Après Jinja : retire les repères, change ``\\n`` et ``\\t`` des données en sauts de ligne et tabulations."""
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    # Deux remplacements littéraux (C) plutôt qu'une expression à groupe, dix fois plus lente ici.
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
     if not _CONTROLES_TEXTE.search(xml):
         return xml  # cas courant : rien à convertir, on évite de réécrire chaque paragraphe
     return _PARAGRAPHE.sub(_resoudre_paragraphe, xml)
