@@ -93,6 +93,10 @@ class Gabarit:
 
     def rendre(self, contexte: Mapping[str, Any]) -> bytes:
         """Le document rendu, en octets (archive .docx reproductible)."""
+        return self.archiver(self.rendre_parties(contexte))
+
+    def rendre_parties(self, contexte: Mapping[str, Any]) -> dict[str, bytes]:
+        """Le XML de chaque partie qui porte des balises, rendu et contrôlé (bien formé)."""
         rendues: dict[str, bytes] = {}
         for nom_partie, partie in self._parties.items():
             try:
@@ -109,6 +113,10 @@ class Gabarit:
             octets = xml.encode("utf-8")
             verifier_xml(octets, self.nom, nom_partie)
             rendues[nom_partie] = octets
+        return rendues
+
+    def archiver(self, rendues: Mapping[str, bytes]) -> bytes:
+        """L'archive : parties rendues compressées, les autres reprises telles que compressées au chargement."""
         return ecrire_archive(
             [compresser(nom, rendues[nom]) if nom in rendues else deja for nom, deja in self._compressees.items()]
         )
