@@ -10,13 +10,26 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.document import Document as DocumentWord
+from docx_texte import convention_exemple, ouvrir
 
+from convgen.contexte import construire_contexte
 from convgen.erreurs import GabaritInvalide, ProblemeGabarit
 from convgen.gabarit.rendu import Gabarit, chemin_gabarit_par_defaut
 from convgen.gabarit.verification import verifier_gabarit, verifier_ou_lever
 
 Construire = Callable[[DocumentWord], None]
 VARIABLE = "variable inconnue « {} » (voir convgen schema contexte)"
+
+
+def inconnue(chemin: str, *proches: str) -> str:
+    """Le message attendu pour une variable inconnue, avec les noms proches proposés."""
+    if not proches:
+        return VARIABLE.format(chemin)
+    noms = " ou ".join(f"« {p} »" for p in proches)
+    return f"variable inconnue « {chemin} » : vouliez-vous dire {noms} ? (voir convgen schema contexte)"
+
+
+GUILLEMETS = "guillemets typographiques dans une balise : utilisez des guillemets droits : "
 
 
 def fabriquer(*constructions: Construire) -> bytes:
@@ -125,12 +138,6 @@ def test_gabarit_sain(construire: Construire) -> None:
 
 CAS: list[tuple[str, Construire, str, str]] = [
     (
-        "balise coupée par Word",
-        suite(paragraphes("Première ligne."), coupee("Nom : {{ structure.", "nom }}")),
-        "corps, paragraphe 2",
-        "balise coupée par la mise en forme de Word : retapez-la d'un seul tenant",
-    ),
-    (
         "balise sur deux paragraphes",
         paragraphes("{{ structure.", "nom }}"),
         "corps, paragraphe 1",
@@ -140,13 +147,19 @@ CAS: list[tuple[str, Construire, str, str]] = [
         "guillemets typographiques",
         paragraphes("{% if convention.region == “Auvergne” %}A{% endif %}"),
         "corps, paragraphe 1",
-        "guillemets typographiques dans une balise : utilisez des guillemets droits",
+        GUILLEMETS + '{% if convention.region == "Auvergne" %}',
     ),
     (
         "apostrophes typographiques",
         paragraphes("x", "{{ structure.nom|default(‘?’) }}"),
         "corps, paragraphe 2",
-        "guillemets typographiques dans une balise : utilisez des guillemets droits",
+        GUILLEMETS + "{{ structure.nom|default('?') }}",
+    ),
+    (
+        "chevrons français, chaîne droite gardée",
+        paragraphes('{{ structure.nom|default(« ? ») ~ "l’État" }}'),
+        "corps, paragraphe 1",
+        GUILLEMETS + '{{ structure.nom|default(" ? ") ~ "l’État" }}',
     ),
     (
         "bloc jamais fermé",
@@ -176,9 +189,9 @@ CAS: list[tuple[str, Construire, str, str]] = [
         "champ inconnu",
         paragraphes("SIRET : {{ structure.sirret }}"),
         "corps, paragraphe 1",
-        VARIABLE.format("structure.sirret"),
+        inconnue("structure.sirret", "structure.siret"),
     ),
-    ("variable inconnue", paragraphes("{{ structur.nom }}"), "corps, paragraphe 1", VARIABLE.format("structur")),
+    ("variable inconnue", paragraphes("{{ structur.nom }}"), "corps, paragraphe 1", inconnue("structur", "structure")),
     (
         "champ inconnu au fond des boucles",
         paragraphes(
@@ -191,7 +204,7 @@ CAS: list[tuple[str, Construire, str, str]] = [
             "{%p endfor %}",
         ),
         "corps, paragraphe 4",
-        VARIABLE.format("action.intitul"),
+        inconnue("action.intitul", "action.intitule"),
     ),
     (
         "liste prise pour un élément",
@@ -203,7 +216,7 @@ CAS: list[tuple[str, Construire, str, str]] = [
         "champ inconnu de la Région facultative",
         paragraphes("{% if region %}{{ region.presidente }}{% endif %}"),
         "corps, paragraphe 1",
-        VARIABLE.format("region.presidente"),
+        inconnue("region.presidente", "region.president", "region.president_titre"),
     ),
     (
         "variable de boucle hors de sa boucle",
@@ -283,19 +296,68 @@ CAS: list[tuple[str, Construire, str, str]] = [
         "cellule d'un tableau",
         tableau(["a", "b", "c"], ["d", "e", "{{ structure.sirret }}"]),
         "corps, tableau 1, ligne 2, cellule 3",
-        VARIABLE.format("structure.sirret"),
+        inconnue("structure.sirret", "structure.siret"),
     ),
     (
         "second tableau",
         suite(tableau(["{{ structure.nom }}"]), tableau(["x"], ["{{ montants.totl }}"])),
         "corps, tableau 2, ligne 2, cellule 1",
-        VARIABLE.format("montants.totl"),
+        inconnue("montants.totl", "montants.total"),
+    ),
+    (
+        "commentaire non refermé",
+        paragraphes("{# note pour le service", "#}"),
+        "corps, paragraphe 1",
+        "commentaire non refermé dans son paragraphe : un commentaire {# … #} doit tenir dans un seul paragraphe",
+    ),
+    (
+        "{#tr} hors tableau",
+        paragraphes("{#tr ligne d'exemple #}"),
+        "corps, paragraphe 1",
+        "le commentaire {#tr …#} doit être dans une ligne de tableau",
+    ),
+    (
+        "{#p} accompagné",
+        paragraphes("Texte gardé {#p note #}"),
+        "corps, paragraphe 1",
+        "le commentaire {#p …#} doit être seul dans son paragraphe",
+    ),
+    (
+        "{#tr} accompagné",
+        tableau(["{#tr exemple #}", "Montant"]),
+        "corps, tableau 1, ligne 1, cellule 1",
+        "le commentaire {#tr …#} doit être seul dans sa ligne de tableau : le reste serait effacé",
+    ),
+    (
+        "ouverture dans une balise",
+        paragraphes('{{ "{%" }}', "{% if region %}A{% endif %}"),
+        "corps, paragraphe 1",
+        "« {% » à l'intérieur d'une balise : le rendu la couperait ; "
+        "dans le texte, écrivez {_{ pour « {{ » et {_% pour « {% »",
+    ),
+    (
+        "erreur révélée par la préparation",
+        paragraphes("Titre", "{%p for v in versements %}", "{% vm %}{{ v.date }}", "{%p endfor %}"),
+        "corps, paragraphe 3",
+        "erreur de syntaxe après préparation : instruction inconnue « vm »",
+    ),
+    (
+        "nom de premier niveau mal tapé",
+        paragraphes("{{ montant.total }}"),
+        "corps, paragraphe 1",
+        inconnue("montant", "montants"),
+    ),
+    (
+        "champ mal tapé",
+        paragraphes("{{ structure.nmo }}"),
+        "corps, paragraphe 1",
+        inconnue("structure.nmo", "structure.nom"),
     ),
     (
         "en-tête",
         entete("{{ convention.entte }}"),
         "en-tête (word/header1.xml), paragraphe 1",
-        VARIABLE.format("convention.entte"),
+        inconnue("convention.entte", "convention.entete", "convention.titre"),
     ),
     (
         "pied de page",
@@ -311,6 +373,19 @@ def test_un_probleme_situe(construire: Construire, emplacement: str, message: st
     problemes = verifier_gabarit(fabriquer(construire))
     assert [(p.emplacement, p.message) for p in problemes] == [(emplacement, message)]
     assert problemes[0].extrait
+
+
+def test_commentaire_tr_accepte_et_rendu() -> None:
+    octets = fabriquer(tableau(["Date"], ["{#tr ligne d'exemple, retirée au rendu #}"], ["{{ montants.total }}"]))
+    assert verifier_gabarit(octets) == []
+    rendu = ouvrir(Gabarit(octets).rendre(construire_contexte(convention_exemple("bretagne"))))
+    assert [[c.text for c in r.cells] for r in rendu.tables[0].rows] == [["Date"], ["190\u202f000,00\u00a0€"]]
+
+
+def test_extrait_apres_preparation() -> None:
+    octets = fabriquer(paragraphes("Titre", "{%p for v in versements %}", "{% vm %}{{ v.date }}", "{%p endfor %}"))
+    (probleme,) = verifier_gabarit(octets)
+    assert probleme.extrait == "{% vm %}{{ v.date }}{% endfor %}"
 
 
 def test_balises_tr_hors_tableau() -> None:
@@ -335,22 +410,25 @@ def test_extrait_autour_de_la_balise() -> None:
     assert probleme.extrait.startswith("…")
 
 
+TITRE = "convention.titre"
+
+
 def test_tous_les_problemes_dun_coup() -> None:
     octets = fabriquer(
         entete("{{ convention.entte }}"),
         paragraphes("Titre", "{{ structure.nom|safe }}"),
-        coupee("{{ montants.", "total }}"),
+        coupee("{{ montants.", "totl }}"),
         paragraphes("{{ structure.sirret }} {% if x == “a” %}", "{%p endif %}"),
         tableau(["a", "b"], ["{{ structure.__dict__ }}", ""]),
     )
     assert [(p.emplacement, p.message) for p in verifier_gabarit(octets)] == [
         ("corps, paragraphe 2", "le filtre safe désactive l'échappement : interdit"),
-        ("corps, paragraphe 3", "balise coupée par la mise en forme de Word : retapez-la d'un seul tenant"),
-        ("corps, paragraphe 4", VARIABLE.format("structure.sirret")),
-        ("corps, paragraphe 4", "guillemets typographiques dans une balise : utilisez des guillemets droits"),
+        ("corps, paragraphe 3", inconnue("montants.totl", "montants.total")),
+        ("corps, paragraphe 4", inconnue("structure.sirret", "structure.siret")),
+        ("corps, paragraphe 4", GUILLEMETS + '{% if x == "a" %}'),
         ("corps, paragraphe 4", VARIABLE.format("x")),
         ("corps, tableau 1, ligne 2, cellule 1", "accès à un attribut interne « __dict__ » : interdit"),
-        ("en-tête (word/header1.xml), paragraphe 1", VARIABLE.format("convention.entte")),
+        ("en-tête (word/header1.xml), paragraphe 1", inconnue("convention.entte", "convention.entete", TITRE)),
     ]
 
 
@@ -359,7 +437,24 @@ def test_chaque_erreur_de_syntaxe_dexpression() -> None:
     assert [(p.emplacement, p.message) for p in verifier_gabarit(octets)] == [
         ("corps, paragraphe 1", "erreur de syntaxe Jinja : « }} » inattendu"),
         ("corps, paragraphe 2", "erreur de syntaxe Jinja : « }} » attendu, « nom » trouvé"),
-        ("corps, paragraphe 3", VARIABLE.format("structure.sirret")),
+        ("corps, paragraphe 3", inconnue("structure.sirret", "structure.siret")),
+    ]
+
+
+def test_erreurs_en_nombre_sans_masquer_la_suite() -> None:
+    """Chaque balise fautive est signalée, et l'analyse des noms continue après elles."""
+    octets = fabriquer(
+        paragraphes(*["{{ structure.nom + }}", "{% for x in %}", "{% endfor %}"] * 50, "{{ structure.nmo }}")
+    )
+    problemes = verifier_gabarit(octets)
+    assert len(problemes) == 101
+    assert problemes[-1].message == inconnue("structure.nmo", "structure.nom")
+
+
+def test_blocs_trop_imbriques() -> None:
+    octets = fabriquer(paragraphes("{% if region %}" * 2000 + "x" + "{% endif %}" * 2000))
+    assert [p.message for p in verifier_gabarit(octets)] == [
+        "blocs imbriqués trop profondément : simplifiez le gabarit"
     ]
 
 

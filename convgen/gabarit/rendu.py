@@ -47,7 +47,6 @@ from convgen.gabarit.docx_xml import (
     lire_archive,
     lire_octets,
     preparer_xml,
-    texte_xml,
     verifier_xml,
 )
 from convgen.gabarit.verification import verifier_ou_lever
@@ -55,7 +54,6 @@ from convgen.modele import Convention
 from convgen.regles import valider
 
 GABARIT_PAR_DEFAUT = "convention_dgefp_2008_15.docx"
-_BALISES = re.compile(r"\{[{%#]")
 
 
 @dataclass(frozen=True)
@@ -78,11 +76,11 @@ class Gabarit:
         for nom_partie, contenu in self._entrees.items():
             if not PARTIES_A_RENDRE.match(nom_partie):
                 continue
-            xml = texte_xml(contenu, self.nom, nom_partie)
-            if not _BALISES.search(xml):
+            xml = preparer_xml(contenu, self.nom, nom_partie)
+            if not xml:
                 continue
             try:
-                self._parties[nom_partie] = _Partie(nom_partie, env.from_string(preparer_xml(xml)))
+                self._parties[nom_partie] = _Partie(nom_partie, env.from_string(xml))
             except TemplateSyntaxError as exc:
                 problemes.append(ProblemeGabarit(lieu(nom_partie), f"syntaxe : {exc.message}"))
         if problemes:
