@@ -37,7 +37,7 @@ from convgen.erreurs import (
     RenduImpossible,
     erreurs,
 )
-from convgen.fichiers import ecrire
+from convgen.fichiers import ecrire, ecrire_atomique
 from convgen.gabarit.docx_xml import (
     PARTIES_A_RENDRE,
     ecrire_archive,
@@ -120,6 +120,11 @@ def chemin_gabarit_par_defaut() -> Path:
     if installe.is_file():
         return Path(str(installe))
     return Path(__file__).resolve().parents[2] / "gabarits" / GABARIT_PAR_DEFAUT
+
+
+def copier_gabarit(destination: str | Path, *, ecraser: bool = False) -> Path:
+    """Écrit une copie du gabarit livré, à modifier dans Word ou Writer ; refuse d'écraser sans ``ecraser``."""
+    return ecrire_atomique(Path(destination), chemin_gabarit_par_defaut().read_bytes(), ecraser=ecraser)
 
 
 @lru_cache(maxsize=8)
