@@ -241,9 +241,20 @@ def commande_gabarit(arguments: argparse.Namespace) -> int:
 def commande_modele_tableur(arguments: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from convgen.production import preremplir_tableur
     from convgen.tableur import ecrire_modele_tableur
 
-    print(f"écrit : {ecrire_modele_tableur(Path(arguments.fichier), ecraser=arguments.ecraser)}")
+    if not arguments.depuis:
+        print(f"écrit : {ecrire_modele_tableur(Path(arguments.fichier), ecraser=arguments.ecraser)}")
+        return 0
+    chemin, examens = preremplir_tableur(arguments.depuis, Path(arguments.fichier), ecraser=arguments.ecraser)
+    if chemin is None:
+        for examen in examens:
+            if examen.convention is None:
+                _afficher_examen(examen, strict=False)
+        print(f"convgen : {arguments.fichier} : rien n'a été écrit (sources refusées ci-dessus)", file=sys.stderr)
+        return 1
+    print(f"écrit : {chemin} ({_nombre(len(examens), 'convention')})")
     return 0
 
 
@@ -364,8 +375,18 @@ def _analyseur() -> _Analyseur:
     lot.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
     lot.set_defaults(executer=commande_lot)
 
-    modele = commandes.add_parser("modele-tableur", help="écrit un classeur Excel vide à remplir")
+    modele = commandes.add_parser(
+        "modele-tableur",
+        help="écrit un classeur Excel à remplir, vide ou prérempli (--depuis)",
+        formatter_class=_Formateur,
+    )
     modele.add_argument("fichier", metavar="FICHIER.xlsx", help="classeur à créer")
+    modele.add_argument(
+        "--depuis",
+        nargs="+",
+        metavar="SOURCE",
+        help="préremplit le classeur avec ces conventions (YAML, JSON, classeur .xlsx ou .ods)",
+    )
     modele.add_argument("--ecraser", action="store_true", help="remplace le fichier s'il existe")
     modele.set_defaults(executer=commande_modele_tableur)
 

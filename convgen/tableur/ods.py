@@ -1,0 +1,70 @@
+"""Classeurs OpenDocument (.ods, format par défaut de LibreOffice Calc), lus comme les classeurs Excel.
+
+La lecture est confiée à python-calamine (liaison Python de la bibliothèque Rust *calamine*, qui lit
+.ods, .xlsx et .xls sans LibreOffice). Ce module la présente sous la forme que la lecture des
+classeurs (:mod:`convgen.tableur.lecture`) attend d'openpyxl : ``sheetnames``, ``classeur[nom]``,
+``iter_rows(values_only=True)`` et ``close()``. Une cellule vide vaut ``None``, comme dans openpyxl.
+
+Le fichier vient de l'extérieur : sa taille décompressée est bornée avant toute lecture (bombe zip).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+__all__ = ["SUFFIXE_ODS", "TAILLE_MAX_DECOMPRESSEE", "ClasseurIllisible", "ClasseurOds", "ouvrir_ods"]
+
+SUFFIXE_ODS = ".ods"
+TAILLE_MAX_DECOMPRESSEE = 100 * 1024 * 1024
+"""Un classeur de conventions décompressé pèse quelques centaines de kilo-octets ; au-delà de 100 Mio, refusé."""
+
+
+class ClasseurIllisible(ValueError):
+    """Le fichier n'est pas un classeur OpenDocument lisible (le message dit pourquoi, en français)."""
+
+
+class _Feuille:
+    def __init__(self, lignes: list[list[Any]]) -> None:
+        self._lignes = lignes
+
+    def iter_rows(self, *, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
+        for ligne in self._lignes:
+            yield tuple(None if valeur == "" else valeur for valeur in ligne)
+
+
+class ClasseurOds:
+    """Un classeur .ods ouvert, avec l'interface d'openpyxl dont la lecture se sert."""
+
+    def __init__(self, octets: bytes) -> None:
+        self._classeur = CalamineWorkbook.from_filelike(io.BytesIO(octets))
+        self.sheetnames: list[str] = list(self._classeur.sheet_names)
+
+    def __getitem__(self, nom: str) -> _Feuille:
+        return _Feuille(self._classeur.get_sheet_by_name(nom).to_python(skip_empty_area=False))
+
+    def close(self) -> None:
+        self._classeur.close()
+
+
+def ouvrir_ods(chemin: Path) -> ClasseurOds:
+    """Ouvre le classeur ; lève :class:`ClasseurIllisible` s'il n'est pas un .ods valide ou s'il est démesuré."""
+    octets = chemin.read_bytes()
+    try:
+        with zipfile.ZipFile(io.BytesIO(octets)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > TAILLE_MAX_DECOMPRESSEE:
+                raise ClasseurIllisible("classeur démesuré une fois décompressé (bombe zip ?) : refusé")
+            if "content.xml" not in archive.namelist():
+                raise ClasseurIllisible("ce n'est pas un classeur OpenDocument (content.xml manquant)")
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
+        raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (archive illisible)") from None
+    try:
+        return ClasseurOds(octets)
+    except Exception:  # calamine : XML abîmé, contenu inattendu
+        raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (contenu illisible)") from None

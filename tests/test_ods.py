@@ -1,0 +1,136 @@
+"""Tests de convgen.tableur.ods et de l'aller-retour par LibreOffice Calc.
+
+YAML → classeur prérempli (``preremplir_tableur``) → .ods enregistré par le vrai LibreOffice Calc
+(``soffice --convert-to ods``) → ``lire_tableur`` : les mêmes conventions, donc le même document.
+Les classeurs abîmés sont fabriqués ici, octet par octet.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import convgen, donnees_valides, ecrire_yaml, modifier
+
+from convgen.chargement import charger
+from convgen.contexte import construire_contexte
+from convgen.erreurs import FichierIllisible
+from convgen.gabarit.rendu import rendre_docx
+from convgen.production import preremplir_tableur
+from convgen.tableur import lire_tableur
+from convgen.tableur.ods import TAILLE_MAX_DECOMPRESSEE
+
+EXEMPLES = Path(__file__).parents[1] / "donnees_exemple"
+SOURCES = [EXEMPLES / "auvergne_2009_tripartite.yaml", EXEMPLES / "bretagne_2009_bipartite.yaml"]
+
+
+def calc(*classeurs: Path) -> list[Path]:
+    """Les classeurs enregistrés en .ods par LibreOffice Calc (un seul lancement, profil à part, délai borné)."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice absent : obligatoire en CI (libreoffice-calc-nogui)", pytrace=False)
+        pytest.skip("LibreOffice absent (apt-get install libreoffice-calc-nogui)")
+    dossier = classeurs[0].parent / "ods"
+    profil = (classeurs[0].parent / "profil").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profil}", "--headless", "--convert-to", "ods",
+         "--outdir", str(dossier), *map(str, classeurs)],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    sorties = [dossier / c.with_suffix(".ods").name for c in classeurs]
+    assert all(s.is_file() for s in sorties), "LibreOffice Calc n'a pas écrit le .ods (libreoffice-calc-nogui ?)"
+    return sorties
+
+
+@pytest.mark.lent
+def test_aller_retour_yaml_classeur_ods_convention(tmp_path: Path) -> None:
+    classeur, examens = preremplir_tableur(SOURCES, tmp_path / "prerempli.xlsx")
+    assert classeur is not None and [e.fichier for e in examens] == [str(s) for s in SOURCES]
+    fautive = ecrire_yaml(tmp_path, modifier(donnees_valides(), {"structure.siret": "44306184100048"}))
+    classeur_fautif, _ = preremplir_tableur([fautive], tmp_path / "fautif.xlsx")
+    assert classeur_fautif is not None
+    ods, ods_fautif = calc(classeur, classeur_fautif)
+    with zipfile.ZipFile(ods) as archive:  # c'est bien Calc qui l'a écrit
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+        assert b"LibreOffice" in archive.read("meta.xml")
+
+    relus = lire_tableur(ods)
+    assert [e.fichier for e in relus] == [f"{ods}#AUV-2009", f"{ods}#BRE-2009"]
+    for source, relu in zip(SOURCES, relus, strict=True):
+        attendue = charger(source)
+        assert relu.convention == attendue
+        assert rendre_docx(construire_contexte(relu.convention)) == rendre_docx(construire_contexte(attendue))
+
+    (fautif,) = lire_tableur(ods_fautif)
+    (siret,) = [c for c in fautif.constats if c.code == "siret-invalide"]
+    assert (siret.feuille, siret.ligne, siret.colonne, siret.chemin) == ("Conventions", 2, "T", "structure.siret")
+
+
+@pytest.mark.lent
+def test_lot_et_valider_lisent_les_ods(tmp_path: Path) -> None:
+    classeur, _ = preremplir_tableur(SOURCES[:1], tmp_path / "auvergne.xlsx")
+    assert classeur is not None
+    (ods,) = calc(classeur)
+    resultat = convgen("valider", ods)
+    assert (resultat.returncode, resultat.stdout.splitlines()[0]) == (
+        0,
+        f"{ods}#AUV-2009 : valide — 0 erreur, 0 alerte :",
+    )
+    lot = convgen("lot", ods.parent, "--sortie", tmp_path / "sortie")
+    assert lot.returncode == 0, lot.stderr
+    assert [p.name for p in (tmp_path / "sortie").glob("*.docx")] == ["convention_2009_auvergne_arml_auvergne.docx"]
+
+
+ABIME = "ce n'est pas un classeur OpenDocument valide (contenu illisible)"
+
+
+def _zip(entrees: dict[str, bytes]) -> bytes:
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        for nom, contenu in entrees.items():
+            archive.writestr(nom, contenu)
+    return tampon.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("octets", "message"),
+    [
+        (b"pas un classeur", "ce n'est pas un classeur OpenDocument valide (archive illisible)"),
+        (_zip({"mimetype": b"x"}), "ce n'est pas un classeur OpenDocument (content.xml manquant)"),
+        (_zip({"content.xml": b"<office:document-content"}), ABIME),
+        (
+            _zip({"content.xml": b"<a/>", "zeros.bin": bytes(TAILLE_MAX_DECOMPRESSEE + 1)}),
+            "classeur démesuré une fois décompressé (bombe zip ?) : refusé",
+        ),
+    ],
+    ids=["pas un zip", "sans contenu", "XML abîmé", "bombe zip"],
+)  # fmt: skip
+def test_ods_illisible(tmp_path: Path, octets: bytes, message: str) -> None:
+    chemin = tmp_path / "classeur.ods"
+    chemin.write_bytes(octets)
+    with pytest.raises(FichierIllisible) as exc:
+        lire_tableur(chemin)
+    assert str(exc.value) == f"{chemin} : {message}"
+
+
+def test_modele_tableur_depuis(tmp_path: Path) -> None:
+    sortie = tmp_path / "a_completer.xlsx"
+    resultat = convgen("modele-tableur", sortie, "--depuis", *SOURCES)
+    assert (resultat.returncode, resultat.stdout) == (0, f"écrit : {sortie} (2 conventions)\n")
+    assert [e.convention for e in lire_tableur(sortie)] == [charger(s) for s in SOURCES]
+    refus = convgen("modele-tableur", sortie, "--depuis", *SOURCES)
+    assert refus.returncode == 1 and "existe déjà" in refus.stderr
+
+
+def test_modele_tableur_depuis_une_source_refusee(tmp_path: Path) -> None:
+    sortie = tmp_path / "a_completer.xlsx"
+    resultat = convgen("modele-tableur", sortie, "--depuis", SOURCES[0], EXEMPLES / "invalides" / "forme.yaml")
+    assert resultat.returncode == 1
+    assert resultat.stdout.startswith(f"{EXEMPLES / 'invalides' / 'forme.yaml'} : REFUSÉ — 3 erreurs, 0 alerte :")
+    assert resultat.stderr == f"convgen : {sortie} : rien n'a été écrit (sources refusées ci-dessus)\n"
+    assert not sortie.exists()
