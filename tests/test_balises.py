@@ -138,8 +138,8 @@ def test_balise_a_cheval_sur_deux_paragraphes_reste_refusee() -> None:
 
 
 @pytest.fixture(scope="module")
-def writer(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], bytes]:
-    """Convertit un corps HTML en .docx par LibreOffice (profil à part, délai borné)."""
+def writer(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str | bytes], bytes]:
+    """Enregistre en .docx par LibreOffice un corps HTML, ou un .docx existant (profil à part, délai borné)."""
     if shutil.which("soffice") is None:
         if os.environ.get("CI"):
             pytest.fail("soffice absent : obligatoire en CI", pytrace=False)
@@ -147,31 +147,45 @@ def writer(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], bytes]:
     dossier = tmp_path_factory.mktemp("writer")
     compteur = iter(range(1000))
 
-    def convertir(corps: str) -> bytes:
-        source = dossier / f"g{next(compteur)}.html"
-        source.write_text(f"<html><body>{corps}</body></html>", encoding="utf-8")
+    def convertir(corps: str | bytes) -> bytes:
+        rang = next(compteur)
+        if isinstance(corps, bytes):
+            (source := dossier / f"source{rang}.docx").write_bytes(corps)
+        else:
+            (source := dossier / f"g{rang}.html").write_text(f"<html><body>{corps}</body></html>", encoding="utf-8")
+        sortie = dossier / f"writer{rang}"
         subprocess.run(
             ["soffice", f"-env:UserInstallation={(dossier / 'profil').as_uri()}", "--headless",
-             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(dossier), str(source)],
+             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(sortie), str(source)],
             capture_output=True, timeout=120, check=True,
         )  # fmt: skip
-        return source.with_suffix(".docx").read_bytes()
+        return (sortie / source.with_suffix(".docx").name).read_bytes()
 
     return convertir
 
 
 @pytest.mark.lent
-def test_writer_guillemets_droits_et_forme_changee(writer: Callable[[str], bytes]) -> None:
+def test_writer_guillemets_droits_et_forme_changee(writer: Callable[[str | bytes], bytes]) -> None:
     octets = writer(
         '<p>{% if convention.region == "Bretagne" %}Breton{% endif %} et {{ "l\'État" }}</p>'
         "<p>Nom : {{ structure.<b>sigle</b> }} ; <a name='repere'>{{ structure</a>.sigle }}</p>"
+        '<p>{{ structure.<span lang="en-GB">sigle</span> }}</p>'
     )
-    assert "&quot;Bretagne&quot;" in _corps(octets)  # Writer écrit les guillemets droits en entités
-    assert lignes_docx(rendre(octets))[:2] == ["Breton et l'État", f"Nom : {SIGLE} ; {SIGLE}"]
+    corps = _corps(octets)
+    assert "&quot;Bretagne&quot;" in corps  # Writer écrit les guillemets droits en entités
+    assert '<w:bookmarkStart w:id="0" w:name="repere"/>' in corps and 'w:val="en-GB"' in corps
+    assert lignes_docx(rendre(octets))[:3] == ["Breton et l'État", f"Nom : {SIGLE} ; {SIGLE}", SIGLE]
 
 
 @pytest.mark.lent
-def test_writer_guillemets_typographiques_refuses_avec_correction(writer: Callable[[str], bytes]) -> None:
+def test_balises_coupees_reenregistrees_par_writer(writer: Callable[[str | bytes], bytes]) -> None:
+    """Chaque gabarit coupé de Word, rouvert et enregistré par Writer, qui réécrit les runs à sa façon."""
+    octets = writer(docx(*(m for _, m, _ in COUPEES)))
+    assert lignes_docx(rendre(octets)) == [attendu for _, _, attendu in COUPEES]
+
+
+@pytest.mark.lent
+def test_writer_guillemets_typographiques_refuses_avec_correction(writer: Callable[[str | bytes], bytes]) -> None:
     octets = writer("<p>Titre</p><p>{% if convention.region == “Bretagne” %}B{% endif %}</p>")
     assert [(p.emplacement, p.message) for p in verifier_gabarit(octets)] == [
         (

@@ -144,6 +144,12 @@ CAS: list[tuple[str, Construire, str, str]] = [
         "balise non refermée dans son paragraphe : une balise doit tenir dans un seul paragraphe",
     ),
     (
+        "balise sur deux cellules",
+        tableau(["{{ structure.", "nom }}"]),
+        "corps, tableau 1, ligne 1, cellule 1",
+        "balise non refermée dans son paragraphe : une balise doit tenir dans un seul paragraphe",
+    ),
+    (
         "guillemets typographiques",
         paragraphes("{% if convention.region == “Auvergne” %}A{% endif %}"),
         "corps, paragraphe 1",

@@ -47,9 +47,12 @@ class _Boucle:
     previtem = nextitem = cycle = changed = None
 
 
-def analyser(modele: nodes.Template, signaler: Signaler) -> None:
-    """Signale variables inconnues, accès internes, filtres, tests et instructions interdits."""
-    _Analyse(signaler).bloc(modele.body, {**_champs(Contexte), **dict.fromkeys(_OUTILS, Any)})
+def analyser(modele: nodes.Template, signaler: Signaler, schema: Any = Contexte) -> None:
+    """Signale variables inconnues, accès internes, filtres, tests et instructions interdits.
+
+    ``schema`` : le TypedDict des variables offertes au gabarit (par défaut, le contexte de la convention).
+    """
+    _Analyse(signaler).bloc(modele.body, {**_champs(schema), **dict.fromkeys(_OUTILS, Any)})
 
 
 def inconnue(chemin: str, connus: Iterable[str], prefixe: str = "") -> str:
