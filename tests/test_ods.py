@@ -7,7 +7,6 @@ Les classeurs abîmés sont fabriqués ici, octet par octet.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import convgen, donnees_valides, ecrire_yaml, modifier
+from docx_texte import archive_zip
 
 from convgen.chargement import charger
 from convgen.contexte import construire_contexte
@@ -66,6 +66,10 @@ def test_aller_retour_yaml_classeur_ods_convention(tmp_path: Path) -> None:
         assert relu.convention == attendue
         assert rendre_docx(construire_contexte(relu.convention)) == rendre_docx(construire_contexte(attendue))
 
+    recopie, _ = preremplir_tableur([ods], tmp_path / "depuis_ods.xlsx")  # le .ods comme source de --depuis
+    assert recopie is not None
+    assert [e.convention for e in lire_tableur(recopie)] == [charger(s) for s in SOURCES]
+
     (fautif,) = lire_tableur(ods_fautif)
     (siret,) = [c for c in fautif.constats if c.code == "siret-invalide"]
     assert (siret.feuille, siret.ligne, siret.colonne, siret.chemin) == ("Conventions", 2, "T", "structure.siret")
@@ -89,22 +93,14 @@ def test_lot_et_valider_lisent_les_ods(tmp_path: Path) -> None:
 ABIME = "ce n'est pas un classeur OpenDocument valide (contenu illisible)"
 
 
-def _zip(entrees: dict[str, bytes]) -> bytes:
-    tampon = io.BytesIO()
-    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
-        for nom, contenu in entrees.items():
-            archive.writestr(nom, contenu)
-    return tampon.getvalue()
-
-
 @pytest.mark.parametrize(
     ("octets", "message"),
     [
         (b"pas un classeur", "ce n'est pas un classeur OpenDocument valide (archive illisible)"),
-        (_zip({"mimetype": b"x"}), "ce n'est pas un classeur OpenDocument (content.xml manquant)"),
-        (_zip({"content.xml": b"<office:document-content"}), ABIME),
+        (archive_zip({"mimetype": b"x"}), "ce n'est pas un classeur OpenDocument (content.xml manquant)"),
+        (archive_zip({"content.xml": b"<office:document-content"}), ABIME),
         (
-            _zip({"content.xml": b"<a/>", "zeros.bin": bytes(TAILLE_MAX_DECOMPRESSEE + 1)}),
+            archive_zip({"content.xml": b"<a/>", "zeros.bin": bytes(TAILLE_MAX_DECOMPRESSEE + 1)}),
             "classeur démesuré une fois décompressé (bombe zip ?) : refusé",
         ),
     ],

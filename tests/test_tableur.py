@@ -227,7 +227,7 @@ def test_valeurs_des_cellules(
 def test_convention_bipartite_par_colonnes_vides(classeur: Path) -> None:
     def vider_region(livre: Any) -> None:
         for cellule in livre["Conventions"][1]:
-            if str(cellule.value).startswith(("Président de région", "Délibération")):
+            if str(cellule.value).startswith(("Président de région", "Délibération", "Région :")):
                 livre["Conventions"][f"{cellule.column_letter}2"].value = None
 
     examen = _examen(lire_tableur(_modifier(classeur, vider_region)), "#AUV-2009")

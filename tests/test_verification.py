@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.document import Document as DocumentWord
-from docx_texte import convention_exemple, ouvrir
+from docx_texte import archive_zip, convention_exemple, ouvrir
 
 from convgen.contexte import construire_contexte
 from convgen.erreurs import GabaritInvalide, ProblemeGabarit
@@ -464,14 +464,6 @@ def test_blocs_trop_imbriques() -> None:
     ]
 
 
-def _zip(entrees: dict[str, bytes]) -> bytes:
-    tampon = io.BytesIO()
-    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
-        for nom, contenu in entrees.items():
-            archive.writestr(nom, contenu)
-    return tampon.getvalue()
-
-
 def _bombe() -> bytes:
     """201 Mio de zéros, quelques centaines de Kio une fois compressés."""
     tampon = io.BytesIO()
@@ -487,7 +479,7 @@ def _bombe() -> bytes:
     ("octets", "message"),
     [
         (b"ceci n'est pas un zip", "ce n'est pas un fichier .docx valide (archive zip illisible)"),
-        (_zip({"autre.xml": b"<a/>"}), "ce n'est pas un document Word (word/document.xml manquant)"),
+        (archive_zip({"autre.xml": b"<a/>"}), "ce n'est pas un document Word (word/document.xml manquant)"),
         (_bombe(), "archive démesurée une fois décompressée (bombe zip ?) : refusée"),
     ],
     ids=["pas un zip", "pas de corps", "bombe zip"],
@@ -501,7 +493,7 @@ def test_fichier_absent(tmp_path: Path) -> None:
 
 
 def test_xml_illisible() -> None:
-    (probleme,) = verifier_gabarit(_zip({"word/document.xml": b"<w:document><w:p>"}))
+    (probleme,) = verifier_gabarit(archive_zip({"word/document.xml": b"<w:document><w:p>"}))
     assert probleme.emplacement == "corps"
     assert probleme.message.startswith("XML illisible : ")
 
