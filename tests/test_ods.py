@@ -56,7 +56,7 @@ def test_aller_retour_yaml_classeur_ods_convention(tmp_path: Path) -> None:
     assert classeur_fautif is not None
     ods, ods_fautif = calc(classeur, classeur_fautif)
     with zipfile.ZipFile(ods) as archive:  # c'est bien Calc qui l'a écrit
-        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+        assert archive.read("mimetype") == MIME
         assert b"LibreOffice" in archive.read("meta.xml")
 
     relus = lire_tableur(ods)
@@ -91,6 +91,34 @@ def test_lot_et_valider_lisent_les_ods(tmp_path: Path) -> None:
 
 
 ABIME = "ce n'est pas un classeur OpenDocument valide (contenu illisible)"
+CONTENU = (
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+    '<table:table table:name="Conventions"><table:table-row><table:table-cell office:value-type="string">'
+    "<text:p>Clé</text:p></table:table-cell></table:table-row>{}</table:table></office:spreadsheet></office:body>"
+    "</office:document-content>"
+)
+MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+MANIFESTE = b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>'
+
+
+def ods_forge(lignes: str) -> bytes:
+    """Un .ods minimal : une feuille « Conventions », son en-tête « Clé », puis ces lignes."""
+    return archive_zip(
+        {"mimetype": MIME, "content.xml": CONTENU.format(lignes).encode(), "META-INF/manifest.xml": MANIFESTE}
+    )
+
+
+# 200 octets qui se déploieraient en 30 millions de cellules ; un million de lignes vides (ce qu'écrit Calc).
+BOMBE = (
+    '<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="30" '
+    'office:value-type="string"><text:p>X</text:p></table:table-cell></table:table-row>'
+)
+VIDES = (
+    '<table:table-row table:number-rows-repeated="1048575">'
+    '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+)
 
 
 @pytest.mark.parametrize(
@@ -103,8 +131,10 @@ ABIME = "ce n'est pas un classeur OpenDocument valide (contenu illisible)"
             archive_zip({"content.xml": b"<a/>", "zeros.bin": bytes(TAILLE_MAX_DECOMPRESSEE + 1)}),
             "classeur démesuré une fois décompressé (bombe zip ?) : refusé",
         ),
+        (ods_forge(BOMBE), "classeur démesuré : plus de 1\u202f000\u202f000 cellules remplies"),
+        (ods_forge(BOMBE.replace('"30"', '"trente"')), ABIME),
     ],
-    ids=["pas un zip", "sans contenu", "XML abîmé", "bombe zip"],
+    ids=["pas un zip", "sans contenu", "XML abîmé", "bombe zip", "cellules répétées", "répétition illisible"],
 )  # fmt: skip
 def test_ods_illisible(tmp_path: Path, octets: bytes, message: str) -> None:
     chemin = tmp_path / "classeur.ods"
@@ -112,6 +142,13 @@ def test_ods_illisible(tmp_path: Path, octets: bytes, message: str) -> None:
     with pytest.raises(FichierIllisible) as exc:
         lire_tableur(chemin)
     assert str(exc.value) == f"{chemin} : {message}"
+
+
+def test_un_million_de_lignes_vides_sont_lues(tmp_path: Path) -> None:
+    chemin = tmp_path / "classeur.ods"
+    chemin.write_bytes(ods_forge(VIDES))
+    (general,) = lire_tableur(chemin)
+    assert "colonne « Année » absente de la ligne d'en-têtes" in [c.message for c in general.constats]
 
 
 def test_modele_tableur_depuis(tmp_path: Path) -> None:

@@ -15,8 +15,9 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from lxml import etree
 from python_calamine import CalamineWorkbook
 
 __all__ = ["SUFFIXE_ODS", "TAILLE_MAX_DECOMPRESSEE", "ClasseurIllisible", "ClasseurOds", "ouvrir_ods"]
@@ -24,9 +25,14 @@ __all__ = ["SUFFIXE_ODS", "TAILLE_MAX_DECOMPRESSEE", "ClasseurIllisible", "Class
 SUFFIXE_ODS = ".ods"
 TAILLE_MAX_DECOMPRESSEE = 100 * 1024 * 1024
 """Un classeur de conventions décompressé pèse quelques centaines de kilo-octets ; au-delà de 100 Mio, refusé."""
+CELLULES_MAX = 1_000_000
+"""Cellules remplies au plus. Une ligne ou une cellule du format OpenDocument peut se dire répétée un million
+de fois en quelques octets : les répétitions sont comptées avant que calamine ne les déploie en mémoire."""
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-class ClasseurIllisible(ValueError):
+class ClasseurIllisible(Exception):
     """Le fichier n'est pas un classeur OpenDocument lisible (le message dit pourquoi, en français)."""
 
 
@@ -53,6 +59,25 @@ class ClasseurOds:
         self._classeur.close()
 
 
+def _cellules_remplies(flux: IO[bytes]) -> int:
+    """Le nombre de cellules remplies, répétitions comprises, lu au fil du XML (arrêt dès la borne passée)."""
+    total = 0
+    lignes = etree.iterparse(
+        flux, events=("end",), tag=_TABLE + "table-row", resolve_entities=False, no_network=True, load_dtd=False
+    )
+    for _, ligne in lignes:
+        remplies = sum(
+            int(cellule.get(_TABLE + "number-columns-repeated", "1"))
+            for cellule in ligne
+            if cellule.get(_OFFICE + "value-type") is not None or len(cellule)
+        )
+        total += int(ligne.get(_TABLE + "number-rows-repeated", "1")) * remplies
+        ligne.clear()
+        if total > CELLULES_MAX:
+            break
+    return total
+
+
 def ouvrir_ods(chemin: Path) -> ClasseurOds:
     """Ouvre le classeur ; lève :class:`ClasseurIllisible` s'il n'est pas un .ods valide ou s'il est démesuré."""
     octets = chemin.read_bytes()
@@ -62,8 +87,16 @@ def ouvrir_ods(chemin: Path) -> ClasseurOds:
                 raise ClasseurIllisible("classeur démesuré une fois décompressé (bombe zip ?) : refusé")
             if "content.xml" not in archive.namelist():
                 raise ClasseurIllisible("ce n'est pas un classeur OpenDocument (content.xml manquant)")
+            with archive.open("content.xml") as flux:
+                cellules = _cellules_remplies(flux)
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
         raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (archive illisible)") from None
+    except (etree.XMLSyntaxError, ValueError):
+        raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (contenu illisible)") from None
+    if cellules > CELLULES_MAX:
+        raise ClasseurIllisible(
+            f"classeur démesuré : plus de {CELLULES_MAX:_} cellules remplies".replace("_", "\u202f")
+        )
     try:
         return ClasseurOds(octets)
     except Exception:  # calamine : XML abîmé, contenu inattendu
