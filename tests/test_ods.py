@@ -115,6 +115,10 @@ BOMBE = (
     '<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="30" '
     'office:value-type="string"><text:p>X</text:p></table:table-cell></table:table-row>'
 )
+FORMULE = (
+    '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+    '<table:table-cell table:formula="of:=[.A1]*2"/></table:table-row>'
+)
 VIDES = (
     '<table:table-row table:number-rows-repeated="1048575">'
     '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
@@ -133,8 +137,14 @@ VIDES = (
         ),
         (ods_forge(BOMBE), "classeur démesuré : plus de 1\u202f000\u202f000 cellules remplies"),
         (ods_forge(BOMBE.replace('"30"', '"trente"')), ABIME),
+        (
+            ods_forge(VIDES.replace('"1048575"', '"3"') + FORMULE),
+            "formule sans valeur enregistrée (feuille Conventions, cellule C5) : ouvrez le classeur dans "
+            "LibreOffice Calc et enregistrez-le, pour que la valeur soit calculée",
+        ),
     ],
-    ids=["pas un zip", "sans contenu", "XML abîmé", "bombe zip", "cellules répétées", "répétition illisible"],
+    ids=["pas un zip", "sans contenu", "XML abîmé", "bombe zip", "cellules répétées", "répétition illisible",
+         "formule sans valeur"],
 )  # fmt: skip
 def test_ods_illisible(tmp_path: Path, octets: bytes, message: str) -> None:
     chemin = tmp_path / "classeur.ods"
@@ -146,7 +156,11 @@ def test_ods_illisible(tmp_path: Path, octets: bytes, message: str) -> None:
 
 def test_un_million_de_lignes_vides_sont_lues(tmp_path: Path) -> None:
     chemin = tmp_path / "classeur.ods"
-    chemin.write_bytes(ods_forge(VIDES))
+    chemin.write_bytes(
+        ods_forge(
+            VIDES + FORMULE.replace("table:formula=", 'office:value-type="float" office:value="2" table:formula=')
+        )
+    )
     (general,) = lire_tableur(chemin)
     assert "colonne « Année » absente de la ligne d'en-têtes" in [c.message for c in general.constats]
 

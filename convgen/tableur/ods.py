@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 __all__ = ["SUFFIXE_ODS", "TAILLE_MAX_DECOMPRESSEE", "ClasseurIllisible", "ClasseurOds", "ouvrir_ods"]
@@ -59,23 +60,36 @@ class ClasseurOds:
         self._classeur.close()
 
 
-def _cellules_remplies(flux: IO[bytes]) -> int:
-    """Le nombre de cellules remplies, répétitions comprises, lu au fil du XML (arrêt dès la borne passée)."""
-    total = 0
-    lignes = etree.iterparse(
-        flux, events=("end",), tag=_TABLE + "table-row", resolve_entities=False, no_network=True, load_dtd=False
-    )
-    for _, ligne in lignes:
-        remplies = sum(
-            int(cellule.get(_TABLE + "number-columns-repeated", "1"))
-            for cellule in ligne
-            if cellule.get(_OFFICE + "value-type") is not None or len(cellule)
-        )
-        total += int(ligne.get(_TABLE + "number-rows-repeated", "1")) * remplies
-        ligne.clear()
+def _parcourir(flux: IO[bytes]) -> tuple[int, str]:
+    """Cellules remplies (répétitions comprises) et première formule sans valeur enregistrée, au fil du XML.
+
+    Une formule sans valeur serait lue comme une cellule vide : une convention tripartite deviendrait
+    bipartite sans rien dire. Calc enregistre toujours la valeur ; seul un fichier forgé en manque.
+    """
+    total, feuille, rang, fautive = 0, "", 0, ""
+    balises = (_TABLE + "table", _TABLE + "table-row")
+    options = {"resolve_entities": False, "no_network": True, "load_dtd": False}
+    for evenement, element in etree.iterparse(flux, events=("start", "end"), tag=balises, **options):
+        if element.tag == _TABLE + "table":
+            if evenement == "start":
+                feuille, rang = element.get(_TABLE + "name", ""), 0
+            continue
+        if evenement == "start":
+            continue
+        colonne, remplies = 0, 0
+        for cellule in element:
+            largeur = int(cellule.get(_TABLE + "number-columns-repeated", "1"))
+            valeur = cellule.get(_OFFICE + "value-type") is not None
+            remplies += largeur if valeur or len(cellule) else 0
+            if not fautive and not valeur and cellule.get(_TABLE + "formula") is not None:
+                fautive = f"feuille {feuille}, cellule {get_column_letter(colonne + 1)}{rang + 1}"
+            colonne += largeur
+        repetitions = int(element.get(_TABLE + "number-rows-repeated", "1"))
+        total, rang = total + repetitions * remplies, rang + repetitions
+        element.clear()
         if total > CELLULES_MAX:
             break
-    return total
+    return total, fautive
 
 
 def ouvrir_ods(chemin: Path) -> ClasseurOds:
@@ -88,11 +102,16 @@ def ouvrir_ods(chemin: Path) -> ClasseurOds:
             if "content.xml" not in archive.namelist():
                 raise ClasseurIllisible("ce n'est pas un classeur OpenDocument (content.xml manquant)")
             with archive.open("content.xml") as flux:
-                cellules = _cellules_remplies(flux)
+                cellules, formule = _parcourir(flux)
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
         raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (archive illisible)") from None
     except (etree.XMLSyntaxError, ValueError):
         raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (contenu illisible)") from None
+    if formule:
+        raise ClasseurIllisible(
+            f"formule sans valeur enregistrée ({formule}) : ouvrez le classeur dans LibreOffice Calc et "
+            "enregistrez-le, pour que la valeur soit calculée"
+        )
     if cellules > CELLULES_MAX:
         raise ClasseurIllisible(
             f"classeur démesuré : plus de {CELLULES_MAX:_} cellules remplies".replace("_", "\u202f")
