@@ -94,7 +94,8 @@ CAS = [
 def test_balise_cachee_refusee(reecrire: Reecrire, message: str) -> None:
     octets = forge(reecrire)
     problemes = verifier_gabarit(octets)
-    assert [(p.emplacement, p.message) for p in problemes][:1] == [("corps", message)]
+    lieu = "corps, paragraphe 2" if message.startswith("balise cachée") else "corps"  # « MARQUE » : paragraphe 2
+    assert [(p.emplacement, p.message) for p in problemes][:1] == [(lieu, message)]
     with pytest.raises(GabaritInvalide):
         Gabarit(octets)
 

@@ -50,29 +50,27 @@ def refus_de_la_partie(racine: Any, contenu: bytes) -> list[Refus]:
 
 def _hors_du_texte(racine: Any) -> list[Refus]:
     wordml = racine.tag.startswith(W)
+    rangs = {p: n for n, p in enumerate(racine.iter(W + "p"), 1)}
     refus: list[Refus] = []
     for element in racine.iter():
+        trouvees: list[tuple[str | None, str]] = []
         if not isinstance(element.tag, str):  # commentaire XML ou instruction de traitement
             nature = "un commentaire XML" if isinstance(element, etree._Comment) else "une instruction de traitement"
-            refus += _si_balise(element.text, nature)
-            continue
-        nom = etree.QName(element)
-        prefixe = f"{element.prefix}:" if element.prefix else ""
-        for attribut, valeur in element.attrib.items():
-            qnom = etree.QName(attribut)
-            refus += _si_balise(valeur, f"l'attribut « {qnom.localname} » de « {prefixe}{nom.localname} »")
-        visible = element.tag == W + "t" and next(element.iterancestors(W + "p"), None) is not None
-        if wordml and not visible:
-            refus += _si_balise(element.text, f"l'élément « {prefixe}{nom.localname} »")
-        refus += _si_balise(element.tail, f"l'espace qui suit « {prefixe}{nom.localname} »")
+            trouvees.append((element.text, nature))
+        else:
+            nom = f"{element.prefix + ':' if element.prefix else ''}{etree.QName(element).localname}"
+            trouvees += [(v, f"l'attribut « {etree.QName(a).localname} » de « {nom} »") for a, v in element.items()]
+            visible = element.tag == W + "t" and next(element.iterancestors(W + "p"), None) is not None
+            if wordml and not visible:
+                trouvees.append((element.text, f"l'élément « {nom} »"))
+            trouvees.append((element.tail, f"l'espace qui suit « {nom} »"))
+        for texte, endroit in trouvees:
+            if texte and (m := OUVERTURE.search(texte)):
+                paragraphe = element if element.tag == W + "p" else next(element.iterancestors(W + "p"), None)
+                lieu = f"paragraphe {rangs[paragraphe]}" if paragraphe is not None else ""
+                message = f"balise cachée dans {endroit} : le rendu l'exécuterait sans que Word la montre ; retirez-la"
+                refus.append((lieu, message, _autour(texte, m.start())))
     return refus
-
-
-def _si_balise(texte: str | None, endroit: str) -> list[Refus]:
-    if not texte or not (m := OUVERTURE.search(texte)):
-        return []
-    return [("", f"balise cachée dans {endroit} : le rendu l'exécuterait sans que Word la montre ; retirez-la",
-             _autour(texte, m.start()))]  # fmt: skip
 
 
 def _autour(texte: str, debut: int) -> str:
