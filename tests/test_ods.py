@@ -23,7 +23,7 @@ from convgen.erreurs import FichierIllisible
 from convgen.gabarit.rendu import rendre_docx
 from convgen.production import preremplir_tableur
 from convgen.tableur import lire_tableur
-from convgen.tableur.ods import TAILLE_MAX_DECOMPRESSEE
+from convgen.tableur.archive import TAILLE_DECOMPRESSEE_MAX
 
 EXEMPLES = Path(__file__).parents[1] / "donnees_exemple"
 SOURCES = [EXEMPLES / "auvergne_2009_tripartite.yaml", EXEMPLES / "bretagne_2009_bipartite.yaml"]
@@ -132,19 +132,13 @@ VIDES = (
         (archive_zip({"mimetype": b"x"}), "ce n'est pas un classeur OpenDocument (content.xml manquant)"),
         (archive_zip({"content.xml": b"<office:document-content"}), ABIME),
         (
-            archive_zip({"content.xml": b"<a/>", "zeros.bin": bytes(TAILLE_MAX_DECOMPRESSEE + 1)}),
-            "classeur démesuré une fois décompressé (bombe zip ?) : refusé",
+            archive_zip({"content.xml": b"<a/>", "zeros.bin": bytes(TAILLE_DECOMPRESSEE_MAX + 1)}),
+            "classeur démesuré une fois décompressé (100 Mio ; au plus 100 Mio) : refusé (bombe zip ?)",
         ),
         (ods_forge(BOMBE), "classeur démesuré : plus de 1\u202f000\u202f000 cellules remplies"),
         (ods_forge(BOMBE.replace('"30"', '"trente"')), ABIME),
-        (
-            ods_forge(VIDES.replace('"1048575"', '"3"') + FORMULE),
-            "formule sans valeur enregistrée (feuille Conventions, cellule C5) : ouvrez le classeur dans "
-            "LibreOffice Calc et enregistrez-le, pour que la valeur soit calculée",
-        ),
     ],
-    ids=["pas un zip", "sans contenu", "XML abîmé", "bombe zip", "cellules répétées", "répétition illisible",
-         "formule sans valeur"],
+    ids=["pas un zip", "sans contenu", "XML abîmé", "bombe zip", "cellules répétées", "répétition illisible"],
 )  # fmt: skip
 def test_ods_illisible(tmp_path: Path, octets: bytes, message: str) -> None:
     chemin = tmp_path / "classeur.ods"
@@ -154,15 +148,32 @@ def test_ods_illisible(tmp_path: Path, octets: bytes, message: str) -> None:
     assert str(exc.value) == f"{chemin} : {message}"
 
 
-def test_un_million_de_lignes_vides_sont_lues(tmp_path: Path) -> None:
+def test_formule_sans_valeur_nommee(tmp_path: Path) -> None:
+    """Comme pour un .xlsx : une formule sans valeur serait lue vide ; le classeur est refusé, la cellule nommée."""
     chemin = tmp_path / "classeur.ods"
-    chemin.write_bytes(
-        ods_forge(
-            VIDES + FORMULE.replace("table:formula=", 'office:value-type="float" office:value="2" table:formula=')
-        )
-    )
+    chemin.write_bytes(ods_forge(VIDES.replace('"1048575"', '"3"') + FORMULE))
+    ((examen,),) = [lire_tableur(chemin)]
+    assert [(c.code, c.feuille, c.ligne, c.colonne) for c in examen.constats] == [
+        ("formule-sans-valeur", "Conventions", 5, "C")
+    ]
+
+
+AVEC_VALEUR = FORMULE.replace("table:formula=", 'office:value-type="float" office:value="2" table:formula=')
+
+
+@pytest.mark.parametrize(
+    ("lignes", "attendu"),
+    [
+        (VIDES, "colonne « Année » absente de la ligne d'en-têtes"),  # les lignes vides de fin, comme Calc les écrit
+        (VIDES + AVEC_VALEUR, "plus de 50000 lignes, vides comprises : feuille ignorée"),  # comme pour un .xlsx
+    ],
+    ids=["vides à la fin", "une valeur après"],
+)
+def test_un_million_de_lignes_vides(tmp_path: Path, lignes: str, attendu: str) -> None:
+    chemin = tmp_path / "classeur.ods"
+    chemin.write_bytes(ods_forge(lignes))
     (general,) = lire_tableur(chemin)
-    assert "colonne « Année » absente de la ligne d'en-têtes" in [c.message for c in general.constats]
+    assert attendu in [c.message for c in general.constats]
 
 
 def test_modele_tableur_depuis(tmp_path: Path) -> None:

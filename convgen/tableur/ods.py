@@ -5,7 +5,11 @@ La lecture est confiée à python-calamine (liaison Python de la bibliothèque R
 classeurs (:mod:`convgen.tableur.lecture`) attend d'openpyxl : ``sheetnames``, ``classeur[nom]``,
 ``iter_rows(values_only=True)`` et ``close()``. Une cellule vide vaut ``None``, comme dans openpyxl.
 
-Le fichier vient de l'extérieur : sa taille décompressée est bornée avant toute lecture (bombe zip).
+Le fichier vient de l'extérieur. Avant calamine, :func:`examiner_ods` fait pour lui ce que
+:func:`convgen.tableur.archive.examiner_archive` fait pour un .xlsx : taille décompressée bornée
+(bombe zip), formules sans valeur enregistrée relevées (elles seraient lues vides), et cellules
+remplies comptées répétitions comprises — une ligne ou une cellule OpenDocument peut se dire répétée
+un million de fois en quelques octets, que calamine déploierait en mémoire.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,28 +25,28 @@ from lxml import etree
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-__all__ = ["SUFFIXE_ODS", "TAILLE_MAX_DECOMPRESSEE", "ClasseurIllisible", "ClasseurOds", "ouvrir_ods"]
+from convgen.erreurs import FichierIllisible
+from convgen.tableur.archive import LIGNES_LUES_MAX, TAILLE_DECOMPRESSEE_MAX, Apercu
+
+__all__ = ["CELLULES_MAX", "SUFFIXE_ODS", "ClasseurOds", "examiner_ods", "ouvrir_ods"]
 
 SUFFIXE_ODS = ".ods"
-TAILLE_MAX_DECOMPRESSEE = 100 * 1024 * 1024
-"""Un classeur de conventions décompressé pèse quelques centaines de kilo-octets ; au-delà de 100 Mio, refusé."""
 CELLULES_MAX = 1_000_000
-"""Cellules remplies au plus. Une ligne ou une cellule du format OpenDocument peut se dire répétée un million
-de fois en quelques octets : les répétitions sont comptées avant que calamine ne les déploie en mémoire."""
+"""Cellules remplies au plus, répétitions comprises (10 000 conventions en occupent moins de 500 000)."""
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-
-
-class ClasseurIllisible(Exception):
-    """Le fichier n'est pas un classeur OpenDocument lisible (le message dit pourquoi, en français)."""
+_ILLISIBLE = "ce n'est pas un classeur OpenDocument valide (contenu illisible)"
 
 
 class _Feuille:
     def __init__(self, lignes: list[list[Any]]) -> None:
         self._lignes = lignes
 
-    def iter_rows(self, *, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
-        for ligne in self._lignes:
+    def reset_dimensions(self) -> None:
+        """Sans objet : calamine borne la feuille à ses cellules remplies (openpyxl, lui, croit la dimension écrite)."""
+
+    def iter_rows(self, *, values_only: bool = True, max_row: int | None = None) -> Iterator[tuple[Any, ...]]:
+        for ligne in self._lignes[:max_row]:
             yield tuple(None if valeur == "" else valeur for valeur in ligne)
 
 
@@ -60,15 +64,38 @@ class ClasseurOds:
         self._classeur.close()
 
 
-def _parcourir(flux: IO[bytes]) -> tuple[int, str]:
-    """Cellules remplies (répétitions comprises) et première formule sans valeur enregistrée, au fil du XML.
+def examiner_ods(octets: bytes, chemin: Path, feuilles: Iterable[str]) -> Apercu:
+    """Contrôle l'archive ; lève :class:`~convgen.erreurs.FichierIllisible` si elle est illisible ou démesurée."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(octets)) as archive:
+            decompresse = sum(i.file_size for i in archive.infolist())
+            if decompresse > TAILLE_DECOMPRESSEE_MAX:
+                raise FichierIllisible(
+                    f"classeur démesuré une fois décompressé ({decompresse // 2**20} Mio ; au plus "
+                    f"{TAILLE_DECOMPRESSEE_MAX // 2**20} Mio) : refusé (bombe zip ?)",
+                    fichier=chemin,
+                )
+            if "content.xml" not in archive.namelist():
+                raise FichierIllisible("ce n'est pas un classeur OpenDocument (content.xml manquant)", fichier=chemin)
+            with archive.open("content.xml") as flux:
+                cellules, apercu = _parcourir(flux, set(feuilles))
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
+        raise FichierIllisible(
+            "ce n'est pas un classeur OpenDocument valide (archive illisible)", fichier=chemin
+        ) from None
+    except (etree.XMLSyntaxError, ValueError):
+        raise FichierIllisible(_ILLISIBLE, fichier=chemin) from None
+    if cellules > CELLULES_MAX:
+        limite = f"{CELLULES_MAX:,}".replace(",", "\u202f")
+        raise FichierIllisible(f"classeur démesuré : plus de {limite} cellules remplies", fichier=chemin)
+    return apercu
 
-    Une formule sans valeur serait lue comme une cellule vide : une convention tripartite deviendrait
-    bipartite sans rien dire. Calc enregistre toujours la valeur ; seul un fichier forgé en manque.
-    """
-    total, feuille, rang, fautive = 0, "", 0, ""
-    balises = (_TABLE + "table", _TABLE + "table-row")
+
+def _parcourir(flux: IO[bytes], feuilles: set[str]) -> tuple[int, Apercu]:
+    """Cellules remplies (répétitions comprises), formules sans valeur et feuilles trop longues, au fil du XML."""
+    apercu, total, feuille, rang = Apercu(), 0, "", 0
     options = {"resolve_entities": False, "no_network": True, "load_dtd": False}
+    balises = (_TABLE + "table", _TABLE + "table-row")
     for evenement, element in etree.iterparse(flux, events=("start", "end"), tag=balises, **options):
         if element.tag == _TABLE + "table":
             if evenement == "start":
@@ -81,42 +108,24 @@ def _parcourir(flux: IO[bytes]) -> tuple[int, str]:
             largeur = int(cellule.get(_TABLE + "number-columns-repeated", "1"))
             valeur = cellule.get(_OFFICE + "value-type") is not None
             remplies += largeur if valeur or len(cellule) else 0
-            if not fautive and not valeur and cellule.get(_TABLE + "formula") is not None:
-                fautive = f"feuille {feuille}, cellule {get_column_letter(colonne + 1)}{rang + 1}"
+            if feuille in feuilles and not valeur and cellule.get(_TABLE + "formula") is not None:
+                apercu.formules_sans_valeur.setdefault(feuille, []).append(
+                    f"{get_column_letter(colonne + 1)}{rang + 1}"
+                )
             colonne += largeur
         repetitions = int(element.get(_TABLE + "number-rows-repeated", "1"))
         total, rang = total + repetitions * remplies, rang + repetitions
+        if remplies and rang > LIGNES_LUES_MAX and feuille in feuilles:
+            apercu.trop_longues.add(feuille)
         element.clear()
         if total > CELLULES_MAX:
             break
-    return total, fautive
+    return total, apercu
 
 
-def ouvrir_ods(chemin: Path) -> ClasseurOds:
-    """Ouvre le classeur ; lève :class:`ClasseurIllisible` s'il n'est pas un .ods valide ou s'il est démesuré."""
-    octets = chemin.read_bytes()
-    try:
-        with zipfile.ZipFile(io.BytesIO(octets)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > TAILLE_MAX_DECOMPRESSEE:
-                raise ClasseurIllisible("classeur démesuré une fois décompressé (bombe zip ?) : refusé")
-            if "content.xml" not in archive.namelist():
-                raise ClasseurIllisible("ce n'est pas un classeur OpenDocument (content.xml manquant)")
-            with archive.open("content.xml") as flux:
-                cellules, formule = _parcourir(flux)
-    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError):
-        raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (archive illisible)") from None
-    except (etree.XMLSyntaxError, ValueError):
-        raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (contenu illisible)") from None
-    if formule:
-        raise ClasseurIllisible(
-            f"formule sans valeur enregistrée ({formule}) : ouvrez le classeur dans LibreOffice Calc et "
-            "enregistrez-le, pour que la valeur soit calculée"
-        )
-    if cellules > CELLULES_MAX:
-        raise ClasseurIllisible(
-            f"classeur démesuré : plus de {CELLULES_MAX:_} cellules remplies".replace("_", "\u202f")
-        )
+def ouvrir_ods(octets: bytes, chemin: Path) -> ClasseurOds:
+    """Le classeur ouvert par calamine ; lève :class:`~convgen.erreurs.FichierIllisible` s'il n'est pas lisible."""
     try:
         return ClasseurOds(octets)
-    except Exception:  # calamine : XML abîmé, contenu inattendu
-        raise ClasseurIllisible("ce n'est pas un classeur OpenDocument valide (contenu illisible)") from None
+    except Exception:  # calamine : manifeste absent, XML abîmé, contenu inattendu
+        raise FichierIllisible(_ILLISIBLE, fichier=chemin) from None
