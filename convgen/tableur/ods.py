@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from convgen.erreurs import FichierIllisible
-from convgen.tableur.archive import LIGNES_LUES_MAX, TAILLE_DECOMPRESSEE_MAX, Apercu
+from convgen.tableur.archive import LIGNES_LUES_MAX, Apercu, borner_decompression
 
 __all__ = ["CELLULES_MAX", "SUFFIXE_ODS", "ClasseurOds", "examiner_ods", "ouvrir_ods"]
 
@@ -68,13 +68,7 @@ def examiner_ods(octets: bytes, chemin: Path, feuilles: Iterable[str]) -> Apercu
     """Contrôle l'archive ; lève :class:`~convgen.erreurs.FichierIllisible` si elle est illisible ou démesurée."""
     try:
         with zipfile.ZipFile(io.BytesIO(octets)) as archive:
-            decompresse = sum(i.file_size for i in archive.infolist())
-            if decompresse > TAILLE_DECOMPRESSEE_MAX:
-                raise FichierIllisible(
-                    f"classeur démesuré une fois décompressé ({decompresse // 2**20} Mio ; au plus "
-                    f"{TAILLE_DECOMPRESSEE_MAX // 2**20} Mio) : refusé (bombe zip ?)",
-                    fichier=chemin,
-                )
+            borner_decompression(archive, chemin)
             if "content.xml" not in archive.namelist():
                 raise FichierIllisible("ce n'est pas un classeur OpenDocument (content.xml manquant)", fichier=chemin)
             with archive.open("content.xml") as flux:
