@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -103,7 +103,7 @@ class Gabarit:
         """Le document rendu, en octets (archive .docx reproductible), dans les bornes de :mod:`.bornes`."""
         return self.archiver(self.rendre_parties(contexte))
 
-    def rendre_parties(self, contexte: Mapping[str, Any]) -> dict[str, bytes]:
+    def rendre_parties(self, contexte: Mapping[str, object]) -> dict[str, bytes]:
         """Le XML de chaque partie qui porte des balises, rendu dans les bornes et contrôlé (bien formé)."""
         rendues: dict[str, bytes] = {}
         jeton = nouveau_budget()
@@ -122,7 +122,7 @@ class Gabarit:
             [compresser(nom, rendues[nom]) if nom in rendues else deja for nom, deja in self._compressees.items()]
         )
 
-    def _rendre_partie(self, nom_partie: str, partie: _Partie, contexte: Mapping[str, Any]) -> str:
+    def _rendre_partie(self, nom_partie: str, partie: _Partie, contexte: Mapping[str, object]) -> str:
         compte = budget()
         try:
             morceaux = []
