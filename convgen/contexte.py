@@ -1,15 +1,15 @@
 """Le contexte du gabarit : le seul contrat entre les données et le document.
 
 ``construire_contexte(convention)`` rend un dictionnaire de chaînes françaises
-prêtes à l'emploi (dates, montants en chiffres et en lettres, titres accordés) et de
-listes pour l'annexe ; le gabarit n'a aucun calcul à faire. Chaque clé est décrite
+prêtes à l’emploi (dates, montants en chiffres et en lettres, titres accordés) et de
+listes pour l’annexe ; le gabarit n’a aucun calcul à faire. Chaque clé est décrite
 par sa docstring dans :mod:`convgen.schema_contexte` : ces descriptions forment le schéma JSON publié par
-``convgen schema contexte`` et le tableau du README, et c'est le contrat des gabarits
+``convgen schema contexte`` et le tableau du README, et c’est le contrat des gabarits
 personnalisés (voir :mod:`convgen.schema_contexte`). Une clé ne disparaît pas sans
 changement de version majeure.
 
 Les textes multi-lignes (``\\n``) deviennent des sauts de ligne dans Word ; le gabarit
-échappe tout ce qu'il insère (``&``, ``<`` et ``>`` restent tels quels).
+échappe tout ce qu’il insère (``&``, ``<`` et ``>`` restent tels quels).
 """
 
 from __future__ import annotations
@@ -56,15 +56,15 @@ from convgen.schema_contexte import (
 )
 
 Version = Literal["bipartite", "tripartite"]
-ETAT_DESIGNE = guillemets("l'État")
+ETAT_DESIGNE = guillemets("l’État")
 BLANC = "\u2026" * 12
 """Ce que le projet laisse à remplir à la main (date de signature)."""
 
 _FORMES = {
-    "association": "association régie par la loi du 1er juillet 1901",
-    "gip": "groupement d'intérêt public",
-    "carif": "centre d'animation, de ressources et d'information sur la formation (CARIF)",
-    "oref": "observatoire régional de l'emploi et de la formation (OREF)",
+    "association": "association régie par la loi du 1er\xa0juillet\xa01901",
+    "gip": "groupement d’intérêt public",
+    "carif": "centre d’animation, de ressources et d’information sur la formation (CARIF)",
+    "oref": "observatoire régional de l’emploi et de la formation (OREF)",
     "mission_locale": "mission locale",
     "autre": "",
 }
@@ -75,14 +75,14 @@ def _part(montant: Decimal, total: Decimal) -> str:
 
 
 def _convention(c: Convention, tripartite: bool, projet: bool) -> CtxConvention:
-    titre = f"Convention annuelle d'objectifs {c.annee}"
+    titre = f"Convention annuelle d’objectifs {c.annee}"
     return {
         "annee": str(c.annee),
         "numero": c.numero or "",
         "region": c.region,
         "de_region": de_region(c.region),
         "titre": titre,
-        "objet": f"programme régional d'animation des missions locales {de_region(c.region)}",
+        "objet": f"programme régional d’animation des missions locales {de_region(c.region)}",
         "periode": f"du {date_longue(dt.date(c.annee, 1, 1))} au {date_longue(dt.date(c.annee, 12, 31))}",
         "tripartite": tripartite,
         "projet": projet,
@@ -96,11 +96,11 @@ def _etat(c: Convention) -> CtxEtat:
     prefet = c.etat.prefet
     titre = f"{le_prefet(prefet.civilite)} de la région {c.region}"
     partie = (
-        f"L'État, représenté par {nom_complet(prefet.civilite, prefet.prenom, prefet.nom)}, {titre.split(' ', 1)[1]}"
+        f"L’État, représenté par {nom_complet(prefet.civilite, prefet.prenom, prefet.nom)}, {titre.split(' ', 1)[1]}"
     )
     delegue = c.etat.delegataire
     if delegue is None:
-        pour, qualite, nom = "Pour l'État,", titre, f"{prefet.prenom} {prefet.nom}"
+        pour, qualite, nom = "Pour l’État,", titre, f"{prefet.prenom} {prefet.nom}"
     else:
         partie += (
             f", et par délégation par {nom_complet(delegue.civilite, delegue.prenom, delegue.nom)}, {delegue.fonction}"
@@ -181,9 +181,9 @@ def _structure(c: Convention) -> CtxStructure:
 
 
 def _sa(fonction_avec_article: str) -> str:
-    """« la présidente » → « sa présidente » ; « l'administratrice » → « son administratrice »."""
+    """« la présidente » → « sa présidente » ; « l’administratrice » → « son administratrice »."""
     article, _, reste = fonction_avec_article.partition(" ")
-    if fonction_avec_article.startswith("l'"):
+    if fonction_avec_article.startswith("l’"):
         return f"son {fonction_avec_article[2:]}"
     return f"{'sa' if article == 'la' else 'son'} {reste}"
 
@@ -289,7 +289,7 @@ def _annexe(c: Convention) -> CtxAnnexe:
         for f, montant in c.totaux_par_financeur().items()
     ]
     return {
-        "titre": f"Annexe à la convention annuelle d'objectifs {c.annee} — programme régional d'animation "
+        "titre": f"Annexe à la convention annuelle d’objectifs {c.annee} — programme régional d’animation "
         f"des missions locales {de_region(c.region)}",
         "missions": missions,
         "financeurs": financeurs,
@@ -303,7 +303,7 @@ def _versements(c: Convention, projet: bool) -> list[CtxVersement]:
         {"date": date_longue(v.date), "montant": euros(v.montant), "libelle": v.libelle or f"{ordinal(rang)} versement"}
         for rang, v in enumerate(c.versements_prevus, start=1)
     ]
-    # L'avance par défaut tombe à la signature : un projet n'en a pas encore la date.
+    # L’avance par défaut tombe à la signature : un projet n’en a pas encore la date.
     if c.versements is None and (projet or c.signature.date is None):
         lignes[0]["date"] = "à la signature"
     return lignes

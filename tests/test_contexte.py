@@ -38,15 +38,15 @@ def valeur(contexte: Any, chemin: str) -> Any:
 
 
 CHAINES = [
-    ("auvergne", "convention.periode", "du 1er janvier 2009 au 31 décembre 2009"),
+    ("auvergne", "convention.periode", "du 1er\xa0janvier\xa02009 au 31\xa0décembre\xa02009"),
     ("auvergne", "convention.entete", "Convention n°\xa0DRTEFP-AUV-2009-007"),
-    ("auvergne", "convention.objet", "programme régional d'animation des missions locales d'Auvergne"),
-    ("bretagne", "convention.objet", "programme régional d'animation des missions locales de Bretagne"),
+    ("auvergne", "convention.objet", "programme régional d’animation des missions locales d’Auvergne"),
+    ("bretagne", "convention.objet", "programme régional d’animation des missions locales de Bretagne"),
     ("auvergne", "convention.mention_projet", ""),
-    ("auvergne", "signature.date", "1er mars 2009"),
-    ("auvergne", "signature.mention", "Fait à Clermont-Ferrand, le 1er mars 2009, en trois exemplaires originaux."),
-    ("bretagne", "signature.date", "2 mars 2009"),
-    ("bretagne", "signature.mention", "Fait à Rennes, le 2 mars 2009, en deux exemplaires originaux."),
+    ("auvergne", "signature.date", "1er\xa0mars\xa02009"),
+    ("auvergne", "signature.mention", "Fait à Clermont-Ferrand, le 1er\xa0mars\xa02009, en trois exemplaires originaux."),
+    ("bretagne", "signature.date", "2\xa0mars\xa02009"),
+    ("bretagne", "signature.mention", "Fait à Rennes, le 2\xa0mars\xa02009, en deux exemplaires originaux."),
     ("auvergne", "montants.total", "101\u202f000,50\xa0€"),
     ("auvergne", "montants.total_lettres", "cent un mille euros et cinquante centimes"),
     ("auvergne", "montants.etat", "60\u202f000,50\xa0€"),
@@ -66,23 +66,23 @@ CHAINES = [
     ("auvergne", "structure.siret", "443\xa0061\xa0841\xa000047"),
     ("auvergne", "structure.iban", "FR76\xa03000\xa06000\xa00112\xa03456\xa07890\xa0189"),
     ("auvergne", "etat.partie",
-     "L'État, représenté par M.\xa0Dominique Schmitt, préfet de la région Auvergne, et par délégation par "
-     "Mme\xa0Claire Martin, directrice régionale du travail, de l'emploi et de la formation professionnelle "
-     "d'Auvergne, ci-après dénommé «\xa0l'État\xa0»,"),
+     "L’État, représenté par M.\xa0Dominique Schmitt, préfet de la région Auvergne, et par délégation par "
+     "Mme\xa0Claire Martin, directrice régionale du travail, de l’emploi et de la formation professionnelle "
+     "d’Auvergne, ci-après dénommé «\xa0l’État\xa0»,"),
     ("auvergne", "region.partie",
-     "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d'Auvergne, dûment "
-     "habilité par délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional d'Auvergne du "
-     "16 février 2009, ci-après dénommée «\xa0la Région\xa0»,"),
+     "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d’Auvergne, dûment "
+     "habilité par délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional d’Auvergne du "
+     "16\xa0février\xa02009, ci-après dénommée «\xa0la Région\xa0»,"),
     ("auvergne", "structure.partie",
-     "association régie par la loi du 1er juillet 1901, dont le siège est situé 12, rue de l'Éclache, "
+     "association régie par la loi du 1er\xa0juillet\xa01901, dont le siège est situé 12, rue de l’Éclache, "
      "63000\xa0Clermont-Ferrand, immatriculée sous le numéro SIRET 443\xa0061\xa0841\xa000047, représentée "
      "par Mme\xa0Hélène Martin, sa présidente, ci-après dénommée «\xa0la structure\xa0»,"),
     ("bretagne", "etat.partie",
-     "L'État, représenté par M.\xa0Jean Daubigny, préfet de la région Bretagne, et par délégation par "
-     "M.\xa0Yves Le Goff, directeur régional du travail, de l'emploi et de la formation professionnelle de "
-     "Bretagne, ci-après dénommé «\xa0l'État\xa0»,"),
+     "L’État, représenté par M.\xa0Jean Daubigny, préfet de la région Bretagne, et par délégation par "
+     "M.\xa0Yves Le Goff, directeur régional du travail, de l’emploi et de la formation professionnelle de "
+     "Bretagne, ci-après dénommé «\xa0l’État\xa0»,"),
     ("bretagne", "structure.partie",
-     "association régie par la loi du 1er juillet 1901, dont le siège est situé 3, place de la Gare, "
+     "association régie par la loi du 1er\xa0juillet\xa01901, dont le siège est situé 3, place de la Gare, "
      "35000\xa0Rennes, immatriculée sous le numéro SIRET 775\xa0672\xa0231\xa000021, représentée par "
      "M.\xa0Loïc Kerhervé, son président, ci-après dénommée «\xa0la structure\xa0»,"),
     ("bretagne", "region", None),
@@ -112,27 +112,27 @@ SANS_DELEGATION = {"etat.delegataire": SUPPRIMER}
         ("bretagne", {**SANS_DELEGATION, "etat.prefet.civilite": "Mme"}, "etat.prefet_titre",
          "la préfète de la région Bretagne"),
         ("bretagne", {**SANS_DELEGATION, "etat.prefet.civilite": "Mme"}, "etat.partie",
-         "L'État, représenté par Mme\xa0Jean Daubigny, préfète de la région Bretagne, ci-après dénommé "
-         "«\xa0l'État\xa0»,"),
+         "L’État, représenté par Mme\xa0Jean Daubigny, préfète de la région Bretagne, ci-après dénommé "
+         "«\xa0l’État\xa0»,"),
         ("bretagne", {**SANS_DELEGATION, "etat.prefet.civilite": "Mme"}, "signataires.0",
-         {"pour": "Pour l'État,", "qualite": "la préfète de la région Bretagne", "nom": "Jean Daubigny"}),
+         {"pour": "Pour l’État,", "qualite": "la préfète de la région Bretagne", "nom": "Jean Daubigny"}),
         ("auvergne", {"etat.prefet.civilite": "Mme"}, "signataires.0.pour",
          "Pour la préfète de la région Auvergne et par délégation,"),
         ("auvergne", {"conseil_regional.president.civilite": "Mme"}, "region.president_titre",
-         "la présidente du conseil régional d'Auvergne"),
+         "la présidente du conseil régional d’Auvergne"),
         ("auvergne", {"conseil_regional.president.civilite": "Mme"}, "region.signature_qualite",
          "la présidente du conseil régional"),
         ("auvergne", {"conseil_regional.president.civilite": "Mme"}, "region.partie",
-         "La Région Auvergne, représentée par Mme\xa0René Souchon, présidente du conseil régional d'Auvergne, "
+         "La Région Auvergne, représentée par Mme\xa0René Souchon, présidente du conseil régional d’Auvergne, "
          "dûment habilitée par délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional "
-         "d'Auvergne du 16 février 2009, ci-après dénommée «\xa0la Région\xa0»,"),
+         "d’Auvergne du 16\xa0février\xa02009, ci-après dénommée «\xa0la Région\xa0»,"),
         ("auvergne", {"conseil_regional.deliberation": SUPPRIMER}, "region.partie",
-         "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d'Auvergne, "
+         "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d’Auvergne, "
          "ci-après dénommée «\xa0la Région\xa0»,"),
         ("auvergne", {"structure.representant.civilite": "M.", "structure.representant.fonction": "président"},
          "structure.representant_fonction", "le président"),
         ("auvergne", {"structure.representant.fonction": "administratrice provisoire"}, "signataires.2",
-         {"pour": "Pour la structure,", "qualite": "l'administratrice provisoire", "nom": "Hélène Martin"}),
+         {"pour": "Pour la structure,", "qualite": "l’administratrice provisoire", "nom": "Hélène Martin"}),
     ],
     ids=["prefet", "prefete", "prefete-partie", "prefete-signe", "prefete-delegation", "presidente",
          "presidente-signe", "presidente-partie", "sans-deliberation", "president-structure", "administratrice"],
@@ -146,13 +146,13 @@ def test_titres_accordes(exemple: str, changements: dict[str, Any], chemin: str,
 
 ETAT_AUVERGNE = (
     "Pour le préfet de la région Auvergne et par délégation,",
-    "la directrice régionale du travail, de l'emploi et de la formation professionnelle d'Auvergne",
+    "la directrice régionale du travail, de l’emploi et de la formation professionnelle d’Auvergne",
     "Claire Martin",
 )
 STRUCTURE_AUVERGNE = ("Pour la structure,", "la présidente", "Hélène Martin")
 ETAT_BRETAGNE = (
     "Pour le préfet de la région Bretagne et par délégation,",
-    "le directeur régional du travail, de l'emploi et de la formation professionnelle de Bretagne",
+    "le directeur régional du travail, de l’emploi et de la formation professionnelle de Bretagne",
     "Yves Le Goff",
 )
 
@@ -183,11 +183,11 @@ def test_tripartite_sans_region_refusee() -> None:
 
 
 VERSEMENTS_AUVERGNE = [
-    ("1er avril 2009", "45\u202f000,50\xa0€", "1er versement"),
-    ("1er octobre 2009", "15\u202f000,00\xa0€", "2e versement"),
+    ("1er\xa0avril\xa02009", "45\u202f000,50\xa0€", "1er versement"),
+    ("1er\xa0octobre\xa02009", "15\u202f000,00\xa0€", "2e versement"),
 ]
 AVANCE_BRETAGNE = ("137\u202f600,00\xa0€", "avance de 80\xa0% à la signature")
-SOLDE_BRETAGNE = ("1er octobre 2009", "34\u202f400,00\xa0€", "solde de 20\xa0%")
+SOLDE_BRETAGNE = ("1er\xa0octobre\xa02009", "34\u202f400,00\xa0€", "solde de 20\xa0%")
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,7 @@ SOLDE_BRETAGNE = ("1er octobre 2009", "34\u202f400,00\xa0€", "solde de 20\xa0%
     [
         ("auvergne", VERSEMENTS_AUVERGNE),
         ("auvergne-projet", VERSEMENTS_AUVERGNE),
-        ("bretagne", [("2 mars 2009", *AVANCE_BRETAGNE), SOLDE_BRETAGNE]),
+        ("bretagne", [("2\xa0mars\xa02009", *AVANCE_BRETAGNE), SOLDE_BRETAGNE]),
         ("bretagne-projet", [("à la signature", *AVANCE_BRETAGNE), SOLDE_BRETAGNE]),
     ],
     ids=["auvergne", "auvergne-projet", "bretagne-par-defaut", "bretagne-projet"],
@@ -297,7 +297,7 @@ def test_annexe_numerotation(exemple: str, transformer: Callable[[dict[str, Any]
         ("bretagne", "annexe.financeurs",
          [("État", "172\u202f000,00\xa0€", "90,53\xa0%"),
           ("Fonds social européen (FSE)", "12\u202f000,00\xa0€", "6,32\xa0%"),
-          ("Chambre régionale de commerce & d'industrie", "6\u202f000,00\xa0€", "3,16\xa0%")]),
+          ("Chambre régionale de commerce & d’industrie", "6\u202f000,00\xa0€", "3,16\xa0%")]),
     ],
     ids=["auvergne-action-1", "auvergne-synthese", "bretagne-synthese"],
 )  # fmt: skip

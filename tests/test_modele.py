@@ -82,7 +82,7 @@ def test_montant_booleen_refuse(saisi: bool) -> None:
         pytest.param(
             "bretagne_2009_bipartite.yaml",
             {"etat": "172000.00", "Fonds social européen (FSE)": "12000.00",
-             "Chambre régionale de commerce & d'industrie": "6000.00"},
+             "Chambre régionale de commerce & d’industrie": "6000.00"},
             "190000.00",
             "306.45",  # 190 000 / 6 200 000
             id="bretagne-sans-region",
