@@ -118,6 +118,7 @@ def produire_examen(
     ``pas_avant`` (heure de début d'un lot) : un fichier écrit depuis ce moment vient d'une
     autre entrée du même lot ; il n'est jamais remplacé, même avec ``ecraser``.
     """
+    examen = examen.pour_version(version)
     resultat = Production(examen.fichier, version or "auto", Statut.REFUSE, examen.constats)
     if examen.convention is None or not examen.accepte(strict=strict):
         return resultat

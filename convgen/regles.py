@@ -11,9 +11,10 @@ Les chemins des actions désignent leur position dans les données d'entrée
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def _nom_mission_locale(convention: Convention, constat: Signaler) -> Iterator[C
 @regle(
     "financement-incoherent",
     Gravite.ERREUR,
-    "Coût déclaré différent de la somme des financements, financement négatif ou absent, "
+    "Coût déclaré différent de la somme des financements, financement négatif, nul ou absent, "
     "aucune contribution de l'État.",
 )
 def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat]:
@@ -105,6 +106,12 @@ def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat
             if financement.montant < 0:
                 yield constat(
                     f"montant négatif ({euros(financement.montant)}) pour {financement.libelle}",
+                    f"{chemin}.financements[{j}].montant",
+                )
+            elif financement.montant == 0:  # un financeur à zéro euro n'engage rien : la ligne n'a pas de sens
+                yield constat(
+                    f"financement nul ({euros(financement.montant)}) pour {financement.libelle} : "
+                    "donnez son montant ou retirez la ligne",
                     f"{chemin}.financements[{j}].montant",
                 )
         if action.cout_declare is not None and action.cout_declare != action.total_financements:
@@ -120,9 +127,20 @@ def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat
 @regle(
     "versements-incoherents",
     Gravite.ERREUR,
-    "Les versements ne totalisent pas la contribution de l'État ou tombent hors de l'année.",
+    "Les versements ne totalisent pas la contribution de l'État ou tombent hors de l'année ; signature trop tardive "
+    "pour l'échéancier par défaut.",
 )
 def _versements(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    signature = convention.signature.date
+    if convention.versements is None and signature and signature >= dt.date(convention.annee, 10, 1):
+        # L'échéancier par défaut verse le solde le 1er octobre, après l'avance à la signature.
+        yield constat(
+            f"signée le {date_longue(signature)}, la convention ne peut pas suivre l'échéancier par défaut "
+            "(avance de 80\u00a0% à la signature, solde de 20\u00a0% le 1er octobre) : saisissez les versements "
+            "(« versements »)",
+            "signature.date",
+        )
+        return
     if convention.versements is None:
         # Échéancier par défaut : l'avance tombe à la signature, qui doit donc être dans l'année.
         hors = [v for v in convention.versements_prevus if v.date.year != convention.annee]
@@ -318,6 +336,8 @@ class Examen:
     fichier: str
     convention: Convention | None
     constats: list[Constat]
+    lignes: dict[str, int] = field(default_factory=dict)
+    """Ligne de chaque champ dans le fichier (YAML), pour situer les constats ajoutés ensuite."""
 
     @property
     def erreurs(self) -> list[Constat]:
@@ -326,6 +346,16 @@ class Examen:
     @property
     def alertes(self) -> list[Constat]:
         return [c for c in self.constats if c.gravite is Gravite.ALERTE]
+
+    def pour_version(self, version: str | None) -> Examen:
+        """L'examen complété des constats propres à la version produite (bipartite imposée…)."""
+        if self.convention is None:
+            return self
+        propres = [
+            replace(c, fichier=self.fichier, ligne=_ligne(c.chemin, self.lignes))
+            for c in regles_juridiques.constats_de_version(self.convention, version)
+        ]
+        return replace(self, constats=sorted([*self.constats, *propres], key=_ordre_lecture)) if propres else self
 
     def accepte(self, *, strict: bool = False) -> bool:
         """Vrai si la convention peut être produite (en mode strict, sans alerte non plus)."""
@@ -349,7 +379,7 @@ def examiner(chemin: str | Path) -> Examen:
     except DonneesInvalides as exc:
         return Examen(fichier, None, sorted(exc.constats, key=_ordre_lecture))
     constats = [replace(c, fichier=fichier, ligne=_ligne(c.chemin, lignes)) for c in valider(convention)]
-    return Examen(fichier, convention, sorted(constats, key=_ordre_lecture))
+    return Examen(fichier, convention, sorted(constats, key=_ordre_lecture), lignes)
 
 
 def _ordre_lecture(constat: Constat) -> tuple[int, int]:
@@ -363,3 +393,7 @@ def _ligne(chemin: str, lignes: dict[str, int]) -> int | None:
             return lignes[chemin]
         chemin = chemin.rsplit(".", 1)[0] if "." in chemin else ""
     return None
+
+
+# Les règles de cohérence juridique s'inscrivent dans REGLES à leur import (elles utilisent ``regle``).
+from convgen import regles_juridiques  # noqa: E402
