@@ -50,7 +50,12 @@ class CtxEtat(TypedDict):
     prefet: str
     """« M. Dominique Schmitt »."""
     prefet_titre: str
-    """« le préfet de la région Auvergne » ou « la préfète de la région Auvergne »."""
+    """« le préfet de la région Auvergne », « la préfète de la région Auvergne », « le préfet de La Réunion »."""
+    prefecture: str
+    """Timbre : « Préfecture de la région Auvergne », « Préfecture de La Réunion »."""
+    comptable: str
+    """Comptable assignataire : « le trésorier-payeur général de la région Auvergne » (2009), « le directeur
+    régional des finances publiques … » ensuite, ou celui saisi (``etat.comptable``)."""
     signature_pour: str
     """Tête du bloc de signature : « Pour l'État, » ou « Pour le préfet de la région … et par délégation, »."""
     signature_qualite: str
@@ -131,7 +136,10 @@ class CtxMontants(TypedDict):
     budget_missions_locales: str
     """Budget global des missions locales de la région."""
     ratio: str
-    """Coût du programme rapporté à ce budget : « 2,89 % »."""
+    """Coût du programme rapporté à ce budget : « 2,89 % » (« moins de 0,01 % » plutôt que 0,00 %)."""
+    cofinancement_region: str
+    """Version bipartite où la Région finance : phrase de l'article 4 qui mentionne son apport, hors convention ;
+    sinon chaîne vide."""
     seuil: str
     """Seuil de conventionnement obligatoire : « 23 000,00 € »."""
 

@@ -74,7 +74,7 @@ CHAINES = [
      "habilité par délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional d’Auvergne du "
      "16\xa0février\xa02009, ci-après dénommée «\xa0la Région\xa0»,"),
     ("auvergne", "structure.partie",
-     "association régie par la loi du 1er\xa0juillet\xa01901, dont le siège est situé 12, rue de l’Éclache, "
+     "régie par la loi du 1er\xa0juillet\xa01901, dont le siège est situé 12, rue de l’Éclache, "
      "63000\xa0Clermont-Ferrand, immatriculée sous le numéro SIRET 443\xa0061\xa0841\xa000047, représentée "
      "par Mme\xa0Hélène Martin, sa présidente, ci-après dénommée «\xa0la structure\xa0»,"),
     ("bretagne", "etat.partie",
@@ -82,7 +82,7 @@ CHAINES = [
      "M.\xa0Yves Le Goff, directeur régional du travail, de l’emploi et de la formation professionnelle de "
      "Bretagne, ci-après dénommé «\xa0l’État\xa0»,"),
     ("bretagne", "structure.partie",
-     "association régie par la loi du 1er\xa0juillet\xa01901, dont le siège est situé 3, place de la Gare, "
+     "régie par la loi du 1er\xa0juillet\xa01901, dont le siège est situé 3, place de la Gare, "
      "35000\xa0Rennes, immatriculée sous le numéro SIRET 775\xa0672\xa0231\xa000021, représentée par "
      "M.\xa0Loïc Kerhervé, son président, ci-après dénommée «\xa0la structure\xa0»,"),
     ("bretagne", "region", None),
@@ -128,7 +128,7 @@ SANS_DELEGATION = {"etat.delegataire": SUPPRIMER}
          "d’Auvergne du 16\xa0février\xa02009, ci-après dénommée «\xa0la Région\xa0»,"),
         ("auvergne", {"conseil_regional.deliberation": SUPPRIMER}, "region.partie",
          "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d’Auvergne, "
-         "ci-après dénommée «\xa0la Région\xa0»,"),
+         "dûment habilité par délibération n°\xa0… du …, ci-après dénommée «\xa0la Région\xa0»,"),
         ("auvergne", {"structure.representant.civilite": "M.", "structure.representant.fonction": "président"},
          "structure.representant_fonction", "le président"),
         ("auvergne", {"structure.representant.fonction": "administratrice provisoire"}, "signataires.2",
@@ -372,3 +372,82 @@ def test_chaque_cle_documentee_dans_le_schema() -> None:
 def test_mention_des_exemplaires_accordee(exemplaires: int, fin: str) -> None:
     convention = convention_exemple("bretagne", {"signature.exemplaires": exemplaires})
     assert construire_contexte(convention)["signature"]["mention"].endswith(fin)
+
+
+# --- Parties selon la région, l'année et la forme juridique (issue 8) ----------------------------------
+
+GIP = {"structure.statut": "carif", "structure.forme_juridique": "gip", "structure.nom": "Carif-Oref de Bretagne"}
+ALSACE = {"region": "Alsace", "structure.adresse.code_postal": "67000", "structure.adresse.commune": "Strasbourg"}
+DELIB = {"conseil_regional.deliberation": SUPPRIMER}
+
+
+@pytest.mark.parametrize(
+    ("exemple", "changements", "chemin", "attendu"),
+    [
+        ("auvergne", {"region": "Corse"}, "region.partie",
+         "La Collectivité territoriale de Corse, représentée par M.\xa0René Souchon, président du conseil exécutif de "
+         "Corse, dûment habilité par délibération n°\xa0CP-09-0123 de l’Assemblée de Corse du 16\xa0février\xa02009, "
+         "ci-après dénommée «\xa0la Région\xa0»,"),
+        ("auvergne", {"region": "Corse", "annee": 2018}, "region.designation", "la Collectivité de Corse"),
+        ("auvergne", {"region": "Corse"}, "region.signature_qualite", "le président du conseil exécutif de Corse"),
+        ("auvergne", {"region": "Corse"}, "etat.prefet_titre", "le préfet de Corse"),
+        ("auvergne", {"region": "La Réunion"}, "etat.prefet_titre", "le préfet de La Réunion"),
+        ("auvergne", {"region": "La Réunion"}, "etat.prefecture", "Préfecture de La Réunion"),
+        ("auvergne", {"region": "La Réunion", **DELIB}, "region.partie",
+         "La Région Réunion, représentée par M.\xa0René Souchon, président du conseil régional de La Réunion, dûment "
+         "habilité par délibération n°\xa0… du …, ci-après dénommée «\xa0la Région\xa0»,"),
+        ("auvergne", {"region": "La Réunion"}, "region.deliberation", "délibération n°\xa0CP-09-0123 de la "
+         "commission permanente du conseil régional de La Réunion du 16\xa0février\xa02009"),
+        ("auvergne", {"region": "Mayotte", "annee": 2012}, "region.partie",
+         "Le Département de Mayotte, représenté par M.\xa0René Souchon, président du conseil général de Mayotte, "
+         "dûment habilité par délibération n°\xa0CP-09-0123 de la commission permanente du conseil général de "
+         "Mayotte du 16\xa0février\xa02009, ci-après dénommé «\xa0la Région\xa0»,"),
+        ("auvergne", {}, "etat.comptable", "le trésorier-payeur général de la région Auvergne"),
+        ("auvergne", {"annee": 2012}, "etat.comptable", "le directeur régional des finances publiques de la région "
+         "Auvergne"),
+        ("auvergne", {"etat.comptable": "le receveur des finances"}, "etat.comptable", "le receveur des finances"),
+        ("auvergne", {"region": "Guyane", "annee": 2016}, "etat.prefecture", "Préfecture de la Guyane"),
+        ("bretagne", GIP, "structure.partie",
+         "groupement d’intérêt public, dont le siège est situé 3, place de la Gare, 35000\xa0Rennes, immatriculé sous "
+         "le numéro SIRET 775\xa0672\xa0231\xa000021, représenté par M.\xa0Loïc Kerhervé, son président, ci-après "
+         "dénommé «\xa0la structure\xa0»,"),
+        ("bretagne", {**GIP, "structure.nom": "Groupement d'intérêt public Carif-Oref"}, "structure.forme", ""),
+        ("bretagne", {"structure.statut": "autre", "structure.nom": "Trajectoires Jeunes"}, "structure.forme", ""),
+        ("bretagne", {**ALSACE, "structure.nom": "Réseau des missions locales"}, "structure.forme",
+         "association inscrite au registre des associations du tribunal d’instance de Strasbourg, régie par les "
+         "articles\xa021 à 79-III du code civil local"),
+        ("bretagne", {**ALSACE, "structure.registre": "Illkirch-Graffenstaden"}, "structure.forme",
+         "inscrite au registre des associations du tribunal d’instance d’Illkirch-Graffenstaden, régie par les "
+         "articles\xa021 à 79-III du code civil local"),
+        ("bretagne", {**ALSACE, "region": "Grand Est", "annee": 2021}, "structure.forme",
+         "inscrite au registre des associations du tribunal judiciaire de Strasbourg, régie par les articles\xa021 à "
+         "79-III du code civil local"),
+        ("bretagne", {"region": "Lorraine", "structure.adresse.code_postal": "57000"}, "structure.partie",
+         "inscrite au registre des associations du tribunal d’instance de Rennes, régie par les articles\xa021 à "
+         "79-III du code civil local, dont le siège est situé 3, place de la Gare, 57000\xa0Rennes, immatriculée sous "
+         "le numéro SIRET 775\xa0672\xa0231\xa000021, représentée par M.\xa0Loïc Kerhervé, son président, ci-après "
+         "dénommée «\xa0la structure\xa0»,"),
+        ("bretagne", {}, "montants.cofinancement_region", ""),
+        ("auvergne", {}, "montants.cofinancement_region", ""),
+        ("bretagne", {"budget_missions_locales": "100000000000"}, "montants.ratio", "moins de 0,01\xa0%"),
+        ("bretagne", {"actions[0].financements[1].montant": "0.01"},
+         "annexe.financeurs.1.part", "moins de 0,01\xa0%"),
+    ],
+    ids=["corse-2009", "corse-2018", "corse-signe", "prefet-corse", "prefet-reunion", "prefecture-reunion",
+         "reunion-sans-deliberation", "reunion-deliberation", "mayotte-2012", "tpg-2009", "drfip-2012",
+         "comptable-saisi", "guyane-2016", "gip", "gip-nomme", "autre-forme", "alsace-association-nommee-autrement",
+         "alsace-registre", "grand-est-2021", "moselle", "bipartite-sans-region", "tripartite", "ratio-infime",
+         "part-infime"],
+)  # fmt: skip
+def test_parties_selon_region_et_forme(exemple: str, changements: dict[str, Any], chemin: str, attendu: str) -> None:
+    assert valeur(construire_contexte(convention_exemple(exemple, changements)), chemin) == attendu
+
+
+def test_bipartite_imposee_mentionne_le_cofinancement_de_la_region() -> None:
+    """La version bipartite ne tait pas l'argent de la Région : l'article 4 le dit, hors convention."""
+    contexte = construire_contexte(convention_exemple("auvergne"), version="bipartite")
+    assert contexte["montants"]["cofinancement_region"] == (
+        "La Région Auvergne, qui n’est pas partie à la présente convention, apporte au programme un cofinancement de "
+        "trente-huit mille euros (38\u202f000,00\xa0€), détaillé dans l’annexe ; il est régi par ses propres décisions "
+        "et n’engage pas l’État."
+    )
