@@ -37,7 +37,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from convgen.referentiel import ActionType, Referentiel, charger_referentiel
+from convgen.referentiel import ActionType, Point, Referentiel, charger_referentiel
 
 CENTIME = Decimal("0.01")
 LONGUEUR_MAX_TEXTE = 20_000
@@ -165,10 +165,35 @@ class Signataire(Personne):
     fonction: Texte
 
 
+class Arrete(_Modele):
+    """Acte visé par son numéro et sa date (arrêté préfectoral de délégation de signature)."""
+
+    numero: Texte
+    date: dt.date
+
+
+class Delegataire(Signataire):
+    """Qui signe « pour le préfet et par délégation »."""
+
+    arrete: Arrete | None = None
+    """L'arrêté préfectoral portant délégation de signature, visé par la convention."""
+
+
+class Imputation(_Modele):
+    """Imputation budgétaire de la contribution de l'État (article 5), chaque élément facultatif."""
+
+    programme: Texte | None = None
+    action: Texte | None = None
+    centre_financier: Texte | None = None
+    domaine_fonctionnel: Texte | None = None
+
+
 class Etat(_Modele):
     prefet: Personne
-    delegataire: Signataire | None = None
+    delegataire: Delegataire | None = None
     """Présent : « Pour le préfet et par délégation, … »."""
+    imputation: Imputation | None = None
+    """Imputation budgétaire détaillée, reprise à l'article 5."""
 
 
 class Deliberation(_Modele):
@@ -297,13 +322,24 @@ class ActionResolue:
     mission: int
     locale: bool
     intitule: str
-    pourquoi: tuple[str, ...]
-    comment: tuple[str, ...]
+    pourquoi: tuple[Point, ...]
+    """POURQUOI : ceux de l'annexe-type (avec leurs sous-points) ou saisis, puis les ajouts."""
+    comment: tuple[Point, ...]
     methode: str
     echeancier: str
     indicateurs: tuple[str, ...]
     financements: tuple[Financement, ...]
     cout_declare: Decimal | None
+
+    @property
+    def lignes_pourquoi(self) -> tuple[str, ...]:
+        """POURQUOI à plat : chaque point puis ses sous-points."""
+        return tuple(ligne for point in self.pourquoi for ligne in point.lignes)
+
+    @property
+    def lignes_comment(self) -> tuple[str, ...]:
+        """COMMENT à plat : chaque point puis ses sous-points."""
+        return tuple(ligne for point in self.comment for ligne in point.lignes)
 
     @property
     def total_financements(self) -> Decimal:
@@ -318,17 +354,22 @@ class ActionResolue:
         return sum((f.montant for f in self.financements if f.financeur == financeur), Decimal("0.00"))
 
 
+def _points(textes: list[str]) -> tuple[Point, ...]:
+    """Les textes saisis, un point chacun (les données n'imbriquent pas de listes)."""
+    return tuple(Point(texte) for texte in textes)
+
+
 def _resoudre(indice: int, action: ActionAnnexe | ActionLocale, ref: Referentiel, numero: int) -> ActionResolue:
     if isinstance(action, ActionAnnexe):
         type_: ActionType = ref.action(action.numero)
         objectif, intitule = type_.objectif, type_.intitule
-        pourquoi = tuple(action.pourquoi) if action.pourquoi is not None else type_.pourquoi
-        comment = tuple(action.comment) if action.comment is not None else type_.comment
-        pourquoi += tuple(action.pourquoi_ajouts)
-        comment += tuple(action.comment_ajouts)
+        pourquoi = _points(action.pourquoi) if action.pourquoi is not None else type_.pourquoi
+        comment = _points(action.comment) if action.comment is not None else type_.comment
+        pourquoi += _points(action.pourquoi_ajouts)
+        comment += _points(action.comment_ajouts)
     else:
         objectif, intitule = action.objectif, action.intitule
-        pourquoi, comment = tuple(action.pourquoi), tuple(action.comment)
+        pourquoi, comment = _points(action.pourquoi), _points(action.comment)
     return ActionResolue(
         indice=indice,
         numero=numero,
@@ -361,6 +402,8 @@ class Convention(_Modele):
     signature: Signature
     versements: list[Versement] | None = None
     actions: Annotated[list[Action], Field(min_length=1)]
+    afficher_ratio: bool = False
+    """Vrai : l'article 3 rapporte le coût du programme au budget des missions locales."""
     referentiel: Literal["circulaire_dgefp_2008_15"] = "circulaire_dgefp_2008_15"
 
     @property

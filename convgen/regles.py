@@ -258,8 +258,8 @@ LONGUEUR_MAX_COLONNE = 1200
 def _colonnes_annexe(action: ActionResolue) -> list[tuple[str, str, str]]:
     """(colonne de l'annexe, champ des données, texte) pour chaque colonne de texte libre d'une action."""
     return [
-        ("pourquoi", "pourquoi", "\n".join(action.pourquoi)),
-        ("comment", "comment", "\n".join(action.comment)),
+        ("pourquoi", "pourquoi", "\n".join(action.lignes_pourquoi)),
+        ("comment", "comment", "\n".join(action.lignes_comment)),
         ("qui fait quoi", "methode", "\n".join((action.methode, *action.indicateurs))),
         ("échéancier", "echeancier", action.echeancier),
     ]
