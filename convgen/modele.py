@@ -34,6 +34,7 @@ from pydantic import (
     Field,
     Tag,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -137,7 +138,10 @@ Montant = Annotated[Decimal, BeforeValidator(_vers_decimal), AfterValidator(arro
 """Montant en euros, arrondi une fois pour toutes au centime."""
 
 Civilite = Literal["M.", "Mme"]
-Statut = Literal["association", "gip", "carif", "oref", "autre", "mission_locale"]
+FormeJuridique = Literal["association", "gip", "autre"]
+"""Ce qu'est la structure : association, groupement d'intérêt public (personne publique), autre."""
+Statut = Literal["arml", "carif", "oref", "autre", "mission_locale", "association", "gip"]
+"""Rôle de la structure ; ``association`` et ``gip`` (ancien usage) valent forme juridique."""
 
 ETAT = "etat"
 CONSEIL_REGIONAL = "conseil_regional"
@@ -194,6 +198,8 @@ class Etat(_Modele):
     """Présent : « Pour le préfet et par délégation, … »."""
     imputation: Imputation | None = None
     """Imputation budgétaire détaillée, reprise à l'article 5."""
+    comptable: Texte | None = None
+    """Comptable assignataire, avec son article ; absent : selon l'année et la région (TPG, puis DRFiP)."""
 
 
 class Deliberation(_Modele):
@@ -215,12 +221,37 @@ class Adresse(_Modele):
 class Structure(_Modele):
     nom: Texte
     sigle: Texte | None = None
-    statut: Statut
+    forme_juridique: FormeJuridique | None = None
+    """Ce qu'est la structure ; absente : déduite de ``statut`` (``association``, ``gip``), sinon ``autre``."""
+    statut: Statut | None = None
+    """Rôle de la structure (ARML, CARIF, OREF…) ; gardé pour compatibilité (``association``, ``gip``)."""
+    registre: Texte | None = None
+    """Association d'Alsace-Moselle : commune du tribunal qui tient son registre (défaut : celle du siège)."""
     siret: Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
     adresse: Adresse
     representant: Signataire
     iban: Annotated[str, AfterValidator(_verifier_texte)]
     bic: Annotated[str, AfterValidator(_verifier_texte)]
+
+    @model_validator(mode="after")
+    def _forme_ou_statut(self) -> Structure:
+        if self.forme_juridique is None and self.statut is None:
+            raise PydanticCustomError(
+                "forme_absente", "indiquez forme_juridique (association, gip ou autre) ou, à défaut, statut"
+            )
+        return self
+
+    @property
+    def forme(self) -> FormeJuridique:
+        """La forme juridique donnée, ou celle que dit l'ancien ``statut`` (``association``, ``gip``)."""
+        if self.forme_juridique is not None:
+            return self.forme_juridique
+        return "association" if self.statut == "association" else "gip" if self.statut == "gip" else "autre"
+
+    @property
+    def droit_local(self) -> bool:
+        """Association dont le siège est en Moselle, Bas-Rhin ou Haut-Rhin (code civil local, art. 21 à 79-III)."""
+        return self.forme == "association" and self.adresse.code_postal[:2] in {"57", "67", "68"}
 
     @property
     def designation(self) -> str:

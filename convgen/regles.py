@@ -310,9 +310,22 @@ def _region_non_signataire(convention: Convention, constat: Signaler) -> Iterato
         )
 
 
-@regle("seuil-convention", Gravite.INFO, "Contribution de l'État au regard du seuil de 23 000 € (décret 2001-495).")
+@regle(
+    "seuil-convention",
+    Gravite.INFO,
+    "Contribution de l'État au regard du seuil de 23 000 € (décret 2001-495), ou d'un GIP, personne publique.",
+)
 def _seuil(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     total, seuil = convention.total_etat, euros(SEUIL_CONVENTION)
+    if convention.structure.forme == "gip":
+        # La loi n° 2000-321 (art. 10) vise les organismes de droit privé ; un GIP est une personne publique.
+        yield constat(
+            f"contribution de l'État de {euros(total)} à un groupement d'intérêt public, personne morale de droit "
+            "public : l'obligation de convention de la loi n° 2000-321 (art. 10 ; décret n° 2001-495), qui vise les "
+            "organismes de droit privé, ne s'applique pas ; la convention procède de la circulaire DGEFP n° 2008-15",
+            "structure.forme_juridique" if convention.structure.forme_juridique else "structure.statut",
+        )
+        return
     if total > SEUIL_CONVENTION:
         message = f"contribution de l'État de {euros(total)}, au-delà de {seuil} : la convention est obligatoire"
     else:

@@ -257,6 +257,27 @@ def test_seuil_convention_toujours_signale(montant: str, message: str) -> None:
     assert (seuil.gravite, seuil.chemin, seuil.message) == (I, "", message + loi)
 
 
+@pytest.mark.parametrize(
+    ("changements", "chemin"),
+    [({"structure.statut": "gip"}, "structure.statut"),
+     ({"structure.forme_juridique": "gip", "structure.statut": "carif"}, "structure.forme_juridique")],
+    ids=["statut-gip", "forme-gip"],
+)  # fmt: skip
+def test_seuil_convention_d_un_gip(changements: dict[str, Any], chemin: str) -> None:
+    """Un GIP est une personne publique : l'article 10 de la loi n° 2000-321 ne le vise pas."""
+    convention = Convention.model_validate(modifier(donnees_valides(), changements))
+    (seuil,) = [c for c in valider(convention) if c.code == "seuil-convention"]
+    assert (seuil.gravite, seuil.chemin, seuil.message) == (
+        I,
+        chemin,
+        (
+            "contribution de l'État de 172\u202f000,00\xa0€ à un groupement d'intérêt public, personne morale de droit "
+            "public : l'obligation de convention de la loi n° 2000-321 (art. 10 ; décret n° 2001-495), qui vise les "
+            "organismes de droit privé, ne s'applique pas ; la convention procède de la circulaire DGEFP n° 2008-15"
+        ),
+    )
+
+
 # --- examiner() sur les fichiers d'exemple -------------------------------------------
 
 SEUIL = (I, "seuil-convention", "", None)
