@@ -39,7 +39,7 @@ _MASCULINS = ("groupement", "gip", "centre", "observatoire", "comite", "reseau",
 
 def region_de(c: Convention) -> Region:
     """La région des données dans la table ; à défaut (données refusées par les règles), des formes génériques."""
-    trouvee = region(c.region.replace("\u2019", "'"), c.annee)
+    trouvee = region(c.region, c.annee)
     if trouvee is not None:
         return trouvee
     de_nom = de_region(c.region)
@@ -144,7 +144,7 @@ def cofinancement_region(c: Convention, tripartite: bool) -> str:
     return (
         f"{designation[0].upper()}{designation[1:]}, qui n’est pas partie à la présente convention, apporte au "
         f"programme un cofinancement de {euros_en_lettres(c.total_region)} ({euros(c.total_region)}), "
-        "détaillé dans l’annexe ; il est régi par ses propres décisions et n’engage pas l’État."
+        "détaillé dans l’annexe\xa0; il est régi par ses propres décisions et n’engage pas l’État."
     )
 
 

@@ -82,7 +82,8 @@ def regions_de(annee: int) -> list[str]:
 
 
 def region(nom: str, annee: int) -> Region | None:
-    """La région de ce nom exact cette année-là, ou ``None``."""
+    """La région de ce nom exact cette année-là (apostrophe droite ou typographique), ou ``None``."""
+    nom = nom.replace("\u2019", "'")
     if nom not in regions_de(annee):
         return None
     entree = next(r for r in _table()["regions"] if r["nom"] == nom)
@@ -92,10 +93,12 @@ def region(nom: str, annee: int) -> Region | None:
 
 def suggestions(nom: str, annee: int) -> list[str]:
     """Les noms valides les plus proches, comparés sans accents ni casse : « Bretgne » → Bretagne."""
-    valides = regions_de(annee)
-    par_cle = {sans_accents(v): v for v in valides}
-    proches = difflib.get_close_matches(sans_accents(nom), list(par_cle), n=3, cutoff=0.8)
-    return [par_cle[p] for p in proches]
+    par_cle = {sans_accents(v): v for v in regions_de(annee)}
+    cle = sans_accents(nom.replace("\u2019", "'")).strip()
+    proches = difflib.get_close_matches(cle, list(par_cle), n=3, cutoff=0.8)
+    # Une ancienne région dans le nom d'une nouvelle : « Auvergne » en 2016 → « Auvergne-Rhône-Alpes ».
+    proches += [k for k in par_cle if cle and cle in k and k not in proches]
+    return [par_cle[p] for p in proches[:3]]
 
 
 def _periode(cle: str, annee: int) -> str:

@@ -447,7 +447,7 @@ def test_bipartite_imposee_mentionne_le_cofinancement_de_la_region() -> None:
     """La version bipartite ne tait pas l'argent de la Région : l'article 4 le dit, hors convention."""
     contexte = construire_contexte(convention_exemple("auvergne"), version="bipartite")
     assert contexte["montants"]["cofinancement_region"] == (
-        "La Région Auvergne, qui n’est pas partie à la présente convention, apporte au programme un cofinancement de "
-        "trente-huit mille euros (38\u202f000,00\xa0€), détaillé dans l’annexe ; il est régi par ses propres décisions "
-        "et n’engage pas l’État."
+        "La Région Auvergne, qui n’est pas partie à la présente convention, apporte au programme un cofinancement "
+        "de trente-huit mille euros (38\u202f000,00\xa0€), détaillé dans l’annexe\xa0; il est régi par ses propres "
+        "décisions et n’engage pas l’État."
     )

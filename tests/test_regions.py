@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import convgen, ecrire_yaml
-from docx_texte import donnees_exemple, ouvrir, texte_docx
+from conftest import RACINE, convgen, ecrire_yaml
+from docx_texte import donnees_exemple, ouvrir, texte_docx, visible
 
 from convgen import generer_docx
 from convgen.chargement import depuis_donnees
-from convgen.regions import regions_de
+from convgen.regions import comptable, region, regions_de, suggestions, tribunal
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -160,3 +160,66 @@ def test_variantes_valides_en_mode_strict(tmp_path: Path, nom: str) -> None:
     attendu = 1 if nom.startswith("reunion") else 0  # sans délibération : alerte, refusée en mode strict
     assert resultat.returncode == attendu, resultat.stdout
     assert ("deliberation-absente" in resultat.stdout) is nom.startswith("reunion")
+
+
+@pytest.mark.parametrize(
+    ("nom", "annee", "de"),
+    [
+        ("Bretagne", 2009, "de Bretagne"),
+        ("Centre", 2009, "du Centre"),
+        ("Pays de la Loire", 2016, "des Pays de la Loire"),
+        ("Provence-Alpes-Côte d’Azur", 2009, "de Provence-Alpes-Côte d’Azur"),  # apostrophe typographique saisie
+        ("La Réunion", 2009, "de La Réunion"),
+        ("Mayotte", 2011, "de Mayotte"),
+        ("Grand Est", 2016, "du Grand Est"),
+        ("Mayotte", 2010, None),  # collectivité départementale, pas une région, avant 2011
+        ("Alsace", 2016, None),
+        ("Grand Est", 2015, None),
+        ("Centre", 2016, None),  # Centre-Val de Loire
+        ("Bretagne", 2008, None),  # avant la circulaire
+        ("Réunion", 2009, None),
+    ],
+)
+def test_table_des_regions(nom: str, annee: int, de: str | None) -> None:
+    trouvee = region(nom, annee)
+    assert (trouvee.de if trouvee else None) == de
+
+
+@pytest.mark.parametrize(
+    ("saisi", "annee", "proches"),
+    [("Bretgne", 2009, ["Bretagne"]), ("Ile-de-France", 2016, ["Île-de-France"]), ("reunion", 2009, ["La Réunion"]),
+     ("Auvergne", 2016, ["Auvergne-Rhône-Alpes"]), ("Centre", 2016, ["Centre-Val de Loire"]),
+     ("Atlantide", 2009, [])],
+)  # fmt: skip
+def test_suggestions(saisi: str, annee: int, proches: list[str]) -> None:
+    assert suggestions(saisi, annee) == proches
+
+
+@pytest.mark.parametrize(
+    ("annee", "titre", "juridiction"),
+    [(2009, "trésorier-payeur général", "tribunal d’instance"),
+     (2010, "directeur régional des finances publiques", "tribunal d’instance"),
+     (2020, "directeur régional des finances publiques", "tribunal judiciaire")],
+)  # fmt: skip
+def test_comptable_et_tribunal_selon_l_annee(annee: int, titre: str, juridiction: str) -> None:
+    assert (comptable(annee), tribunal(annee)) == (titre, juridiction)
+
+
+def test_bipartite_imposee_article_4_et_alerte(tmp_path: Path) -> None:
+    """``generer --bipartite`` d'une convention où la Région finance : alerte, refus en mode strict, article 4."""
+    source = RACINE / "donnees_exemple" / "auvergne_2009_tripartite.yaml"
+    refus = convgen("generer", source, "--bipartite", "--strict", "--sortie", tmp_path / "strict")
+    assert refus.returncode == 1 and "region-non-signataire — ligne 15, conseil_regional" in refus.stdout
+    assert not (tmp_path / "strict").exists() or not any((tmp_path / "strict").iterdir())
+    produit = convgen("generer", source, "--bipartite", "--sortie", tmp_path)
+    assert produit.returncode == 0, produit.stdout + produit.stderr
+    lignes = texte_docx(ouvrir(tmp_path / "convention_2009_auvergne_bipartite.docx")).splitlines()
+    article_4 = lignes[lignes.index(visible("Article\u00a04\u00a0– Montant de la contribution de l’État")) :][:5]
+    assert visible(COFINANCEMENT) in article_4
+
+
+COFINANCEMENT = (
+    "La Région Auvergne, qui n’est pas partie à la présente convention, apporte au programme un cofinancement de "
+    "trente-huit mille euros (38\u202f000,00\u00a0€), détaillé dans l’annexe\u00a0; il est régi par ses propres "
+    "décisions et n’engage pas l’État."
+)
