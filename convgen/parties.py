@@ -9,8 +9,6 @@ d'intérêt public (accords au masculin), autre forme (rien n'est affirmé de sa
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from convgen.francais import (
     date_longue,
     de,
@@ -22,7 +20,6 @@ from convgen.francais import (
     le_prefet,
     le_president,
     nom_complet,
-    pourcentage,
     sans_accents,
     siret_affiche,
 )
@@ -146,13 +143,3 @@ def cofinancement_region(c: Convention, tripartite: bool) -> str:
         f"programme un cofinancement de {euros_en_lettres(c.total_region)} ({euros(c.total_region)}), "
         "détaillé dans l’annexe\xa0; il est régi par ses propres décisions et n’engage pas l’État."
     )
-
-
-def part(montant: Decimal, total: Decimal) -> str:
-    """Part d'un montant dans un total ; « moins de 0,01 % » plutôt qu'un 0,00 % trompeur."""
-    if not total:
-        return pourcentage(Decimal(0))
-    texte = pourcentage(montant / total)
-    if montant and texte == pourcentage(Decimal(0)):
-        return f"moins de {pourcentage(Decimal('0.0001'))}"
-    return texte

@@ -204,11 +204,25 @@ def _bic(convention: Convention, constat: Signaler) -> Iterator[Constat]:
         yield constat(f"BIC « {convention.structure.bic} » invalide : {motif}", "structure.bic")
 
 
+def part(montant: Decimal, total: Decimal) -> str:
+    r"""Part d'un montant dans un total ; « moins de 0,01 % » plutôt qu'un 0,00 % trompeur.
+
+    >>> part(Decimal("1"), Decimal("4")), part(Decimal("1"), Decimal("1000000")), part(Decimal("0"), Decimal("0"))
+    ('25,00\xa0%', 'moins de 0,01\xa0%', '0,00\xa0%')
+    """
+    if not total:
+        return pourcentage(Decimal(0))
+    texte = pourcentage(montant / total)
+    if montant and texte == pourcentage(Decimal(0)):
+        return f"moins de {pourcentage(Decimal('0.0001'))}"
+    return texte
+
+
 def _message_ratio(convention: Convention, fourchette: tuple[Decimal, Decimal], qualificatif: str) -> str:
     bas, haut = (pourcentage(b, 0) for b in fourchette)
     return (
         f"le programme ({euros(convention.total_programme)}) représente "
-        f"{pourcentage(convention.ratio_budget)} du budget des missions locales "
+        f"{part(convention.total_programme, convention.budget_missions_locales)} du budget des missions locales "
         f"({euros(convention.budget_missions_locales)}), hors de la fourchette {qualificatif} "
         f"de {bas} à {haut} (circulaire §3)"
     )

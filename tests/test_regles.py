@@ -497,3 +497,10 @@ def test_bipartite_imposee_avec_argent_de_la_region(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert (bipartite.accepte(), bipartite.accepte(strict=True)) == (True, False)
     assert examen.pour_version("tripartite") is examen and examen.pour_version(None) is examen
+
+
+def test_ratio_infime_jamais_zero() -> None:
+    """Un programme de 190 000 € pour un budget de 10 milliards : « moins de 0,01 % », pas « 0,00 % »."""
+    ((code, _, chemin, message),) = sans_seuil({"budget_missions_locales": 10_000_000_000})
+    assert (code, chemin) == ("ratio-hors-observe", "budget_missions_locales")
+    assert message.startswith("le programme (190\u202f000,00\xa0€) représente moins de 0,01\xa0% du budget")
