@@ -19,8 +19,13 @@ from convgen.regions import premiere_annee, region, regions_de, suggestions
 from convgen.regles import Signaler, regle
 
 # Noms libres qui désignent l'État ou la Région (comparés sans accents, casse ni ponctuation).
-_ETAT = re.compile(r"\b(?:etat|drtefp|direccte|dreets|drieets|deets|prefecture|prefet)\b")
-_REGION = re.compile(r"\b(?:region|conseil regional|collectivite (?:territoriale )?de corse)\b")
+# Services de l'État en région : DRTEFP (2009), DIRECCTE (2010-2020), DREETS (depuis 2021) ; outre-mer :
+# DTEFP, DIECCTE, DEETS ; Île-de-France : DRIEETS.
+_ETAT = re.compile(
+    r"\b(?:etat|d?d?r?tefp|direccte|dieccte|d?r?i?eets|prefecture|prefet"
+    r"|direction regionale (?:du travail|des entreprises|de l economie))\b"
+)
+_REGION = re.compile(r"\b(?:region|conseil regional|collectivite (?:territoriale )?de (?:corse|guyane|martinique))\b")
 
 
 def _cle(texte: str) -> str:

@@ -504,3 +504,18 @@ def test_ratio_infime_jamais_zero() -> None:
     ((code, _, chemin, message),) = sans_seuil({"budget_missions_locales": 10_000_000_000})
     assert (code, chemin) == ("ratio-hors-observe", "budget_missions_locales")
     assert message.startswith("le programme (190\u202f000,00\xa0€) représente moins de 0,01\xa0% du budget")
+
+
+@pytest.mark.parametrize(
+    ("financeur", "code"),
+    [("État", "etat"), ("Etat", "etat"), ("l'État", "etat"), ("ETAT (BOP 102)", "etat"), ("DRTEFP Bretagne", "etat"),
+     ("DIRECCTE", "etat"), ("DREETS", "etat"), ("DIECCTE Guadeloupe", "etat"), ("DTEFP de La Réunion", "etat"),
+     ("Préfecture de région", "etat"), ("Direction régionale du travail", "etat"),
+     ("Région", "conseil_regional"), ("Région Auvergne", "conseil_regional"), ("Conseil régional", "conseil_regional"),
+     ("conseil régional d'Auvergne", "conseil_regional"), ("Conseil Regional de Bretagne", "conseil_regional"),
+     ("Collectivité territoriale de Corse", "conseil_regional")],
+)  # fmt: skip
+def test_financeur_reserve_sous_toutes_ses_formes(financeur: str, code: str) -> None:
+    ((trouve, gravite, chemin, message),) = sans_seuil({"actions[0].financements[1].financeur": financeur})
+    assert (trouve, gravite, chemin) == ("financeur-reserve", E, "actions[0].financements[1].financeur")
+    assert f"écrivez « {code} »" in message
