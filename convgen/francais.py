@@ -526,6 +526,8 @@ _FEMININS = frozenset({"association", "union", "federation", "maison", "agence",
 _MASCULINS = frozenset(
     {"groupement", "centre", "observatoire", "comite", "reseau", "institut", "carrefour", "pole", "syndicat"}
 )
+_MOIS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_DATE = re.compile(rf"\b(\d{{1,2}}|1er) ({_MOIS}) (\d{{4}})\b")
 _EXPOSANT = re.compile(r"(?<![\w.,-])(1)(er|re)(?![\w])")
 
 
@@ -541,14 +543,17 @@ def apostrophes(texte: str) -> str:
 def typographie(texte: str) -> str:
     r"""Texte fixe d'un document : apostrophes ’ et espaces insécables à leur place.
 
-    Espace insécable avant « : ; ? ! » et « » », après « « », « n° » et « Article ».
+    Espace insécable avant « : ; ? ! % » et « » », après « « », « n° » et « Article »,
+    et entre les mots d'une date.
 
     >>> typographie("Article 3 : l'avance n° 2 ; « l'État » ?")
     'Article\xa03\xa0: l’avance n°\xa02\xa0; «\xa0l’État\xa0»\xa0?'
+    >>> typographie("une avance de 80 % ; la loi du 1er août 2001 et celle du 12 avril 2000")
+    'une avance de 80\xa0%\xa0; la loi du 1er\xa0août\xa02001 et celle du 12\xa0avril\xa02000'
     """
-    texte = re.sub(r" ([:;?!»])", f"{ESPACE_INSECABLE}\\1", apostrophes(texte))
+    texte = re.sub(r" ([:;?!»%])", f"{ESPACE_INSECABLE}\\1", apostrophes(texte))
     texte = re.sub(r"(«|\bn°|\bArticle) ", f"\\1{ESPACE_INSECABLE}", texte)
-    return texte
+    return _DATE.sub(lambda m: ESPACE_INSECABLE.join(m.groups()), texte)
 
 
 def numero(valeur: str) -> str:

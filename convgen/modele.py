@@ -140,7 +140,7 @@ Montant = Annotated[Decimal, BeforeValidator(_vers_decimal), AfterValidator(arro
 Civilite = Literal["M.", "Mme"]
 FormeJuridique = Literal["association", "gip", "autre"]
 """Ce qu'est la structure : association, groupement d'intérêt public (personne publique), autre."""
-Statut = Literal["arml", "carif", "oref", "autre", "mission_locale", "association", "gip"]
+Statut = Literal["association", "gip", "arml", "carif", "oref", "autre", "mission_locale"]
 """Rôle de la structure ; ``association`` et ``gip`` (ancien usage) valent forme juridique."""
 
 ETAT = "etat"
@@ -418,6 +418,13 @@ def _resoudre(indice: int, action: ActionAnnexe | ActionLocale, ref: Referentiel
     )
 
 
+def _oui_non(valeur: Any) -> Any:
+    """« oui »/« non », « vrai »/« faux » (un classeur français) valent ``true``/``false``."""
+    if isinstance(valeur, str):
+        return {"oui": True, "vrai": True, "non": False, "faux": False}.get(valeur.strip().casefold(), valeur)
+    return valeur
+
+
 class Convention(_Modele):
     """Convention annuelle d'objectifs entre l'État, la structure et, le cas échéant, la Région."""
 
@@ -433,7 +440,7 @@ class Convention(_Modele):
     signature: Signature
     versements: list[Versement] | None = None
     actions: Annotated[list[Action], Field(min_length=1)]
-    afficher_ratio: bool = False
+    afficher_ratio: Annotated[bool, BeforeValidator(_oui_non)] = False
     """Vrai : l'article 3 rapporte le coût du programme au budget des missions locales."""
     referentiel: Literal["circulaire_dgefp_2008_15"] = "circulaire_dgefp_2008_15"
 

@@ -347,6 +347,35 @@ def _seuil(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     yield constat(f"{message} (loi n° 2000-321, art. 10 ; décret n° 2001-495)", "")
 
 
+@regle(
+    "visa-a-completer",
+    Gravite.ALERTE,
+    "Le référentiel ne connaît pas la loi de finances de l'année : son visa reste à compléter à la main.",
+)
+def _visa_loi_de_finances(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    if convention.ref.loi_de_finances(convention.annee) is None:
+        yield constat(
+            f"la loi de finances pour {convention.annee} n'est pas dans la table du référentiel : son visa porte "
+            "un numéro et une date à compléter à la main",
+            "annee",
+        )
+
+
+@regle(
+    "delegation-sans-arrete",
+    Gravite.ALERTE,
+    "Un délégataire signe sans que l'arrêté préfectoral de délégation soit donné : son visa reste à compléter.",
+)
+def _delegation_sans_arrete(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    delegataire = convention.etat.delegataire
+    if delegataire is not None and delegataire.arrete is None:
+        yield constat(
+            f"{delegataire.prenom} {delegataire.nom} signe par délégation du préfet sans arrêté de délégation : "
+            "ajoutez etat.delegataire.arrete (numero, date), sinon le visa porte un numéro et une date à compléter",
+            "etat.delegataire",
+        )
+
+
 _ORDRE = {Gravite.ERREUR: 0, Gravite.ALERTE: 1, Gravite.INFO: 2}
 
 

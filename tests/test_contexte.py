@@ -44,7 +44,8 @@ CHAINES = [
     ("bretagne", "convention.objet", "programme régional d’animation des missions locales de Bretagne"),
     ("auvergne", "convention.mention_projet", ""),
     ("auvergne", "signature.date", "1er\xa0mars\xa02009"),
-    ("auvergne", "signature.mention", "Fait à Clermont-Ferrand, le 1er\xa0mars\xa02009, en trois exemplaires originaux."),
+    ("auvergne", "signature.mention",
+     "Fait à Clermont-Ferrand, le 1er\xa0mars\xa02009, en trois exemplaires originaux."),
     ("bretagne", "signature.date", "2\xa0mars\xa02009"),
     ("bretagne", "signature.mention", "Fait à Rennes, le 2\xa0mars\xa02009, en deux exemplaires originaux."),
     ("auvergne", "montants.total", "101\u202f000,50\xa0€"),
@@ -132,7 +133,8 @@ SANS_DELEGATION = {"etat.delegataire": SUPPRIMER}
         ("auvergne", {"structure.representant.civilite": "M.", "structure.representant.fonction": "président"},
          "structure.representant_fonction", "le président"),
         ("auvergne", {"structure.representant.fonction": "administratrice provisoire"}, "signataires.2",
-         {"pour": "Pour la structure,", "qualite": "l’administratrice provisoire", "nom": "Hélène Martin"}),
+         {"pour": "Pour l’Association régionale des missions locales d’Auvergne,",
+          "qualite": "l’administratrice provisoire", "nom": "Hélène Martin"}),
     ],
     ids=["prefet", "prefete", "prefete-partie", "prefete-signe", "prefete-delegation", "presidente",
          "presidente-signe", "presidente-partie", "sans-deliberation", "president-structure", "administratrice"],
@@ -149,7 +151,7 @@ ETAT_AUVERGNE = (
     "la directrice régionale du travail, de l’emploi et de la formation professionnelle d’Auvergne",
     "Claire Martin",
 )
-STRUCTURE_AUVERGNE = ("Pour la structure,", "la présidente", "Hélène Martin")
+STRUCTURE_AUVERGNE = ("Pour l’Association régionale des missions locales d’Auvergne,", "la présidente", "Hélène Martin")
 ETAT_BRETAGNE = (
     "Pour le préfet de la région Bretagne et par délégation,",
     "le directeur régional du travail, de l’emploi et de la formation professionnelle de Bretagne",
@@ -163,7 +165,8 @@ ETAT_BRETAGNE = (
         ("auvergne", None, [ETAT_AUVERGNE, ("Pour la Région Auvergne,", "le président du conseil régional",
                                             "René Souchon"), STRUCTURE_AUVERGNE], "trois"),
         ("auvergne", "bipartite", [ETAT_AUVERGNE, STRUCTURE_AUVERGNE], "deux"),
-        ("bretagne", None, [ETAT_BRETAGNE, ("Pour la structure,", "le président", "Loïc Kerhervé")], "deux"),
+        ("bretagne", None, [ETAT_BRETAGNE, ("Pour l’Association régionale des missions locales de Bretagne,",
+                             "le président", "Loïc Kerhervé")], "deux"),
     ],
     ids=["auvergne", "auvergne-bipartite", "bretagne"],
 )  # fmt: skip
@@ -196,7 +199,7 @@ SOLDE_BRETAGNE = ("1er\xa0octobre\xa02009", "34\u202f400,00\xa0€", "solde de 2
         ("auvergne", VERSEMENTS_AUVERGNE),
         ("auvergne-projet", VERSEMENTS_AUVERGNE),
         ("bretagne", [("2\xa0mars\xa02009", *AVANCE_BRETAGNE), SOLDE_BRETAGNE]),
-        ("bretagne-projet", [("à la signature", *AVANCE_BRETAGNE), SOLDE_BRETAGNE]),
+        ("bretagne-projet", [("à la signature", "137\u202f600,00\xa0€", "avance de 80\xa0%"), SOLDE_BRETAGNE]),
     ],
     ids=["auvergne", "auvergne-projet", "bretagne-par-defaut", "bretagne-projet"],
 )

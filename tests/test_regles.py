@@ -44,6 +44,8 @@ CODES_DOCUMENTES = {
     "annee-hors-referentiel": E,
     "region-inconnue": E,
     "accord-fonction": A,
+    "visa-a-completer": A,
+    "delegation-sans-arrete": A,
 }
 
 

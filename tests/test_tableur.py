@@ -43,7 +43,7 @@ CONVENTIONS = [
     ("AF", "Signature : date"),
 ]
 CIVILITES = ["M.", "Mme"]
-STATUTS = ["association", "gip", "carif", "oref", "autre", "mission_locale"]
+STATUTS = ["association", "gip", "arml", "carif", "oref", "autre", "mission_locale"]
 
 # (feuille, lettre, valeurs de la liste déroulante, valeur hors liste refusée)
 LISTES = [
@@ -138,7 +138,7 @@ def test_modele_vide_aide_explique_chaque_colonne(modele: Any) -> None:
             assert (nom, cellule.value) in expliquees
     textes = [str(v) for r in aide.iter_rows(values_only=True) for v in r if v]
     assert any("M., Mme" in t for t in textes)
-    assert any("Administration technique de l'entrepôt régional" in t for t in textes)  # action n° 8
+    assert any("Administration technique de l’entrepôt régional" in t for t in textes)  # action n° 8
 
 
 def test_modele_vide_lu_sans_convention(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from convgen.erreurs import ErreurGabarit, RenduImpossible
+from convgen.francais import exposants
 
 TAILLE_MAX_GABARIT = 20 * 1024 * 1024
 """Un gabarit de convention pèse quelques dizaines de kilo-octets ; au-delà de 20 Mio, il est refusé."""
@@ -60,11 +61,37 @@ _CONTROLES_TEXTE = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 
 
 def finir_xml(xml: str) -> str:
-    """Après Jinja : retire les repères, change ``\\n`` et ``\\t`` des données en sauts de ligne et tabulations."""
+    """Après Jinja : retire les repères, met « er » de « 1er » en exposant, change ``\\n`` et ``\\t`` des
+    données en sauts de ligne et tabulations."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    if "1er" in xml or "1re" in xml:
+        xml = _RUN.sub(_exposer, xml)
     if not _CONTROLES_TEXTE.search(xml):
         return xml  # cas courant : rien à convertir, on évite de réécrire chaque paragraphe
     return _PARAGRAPHE.sub(_resoudre_paragraphe, xml)
+
+
+# Un run de texte simple : propriétés éventuelles (sans franchir leur fin), puis un seul w:t.
+_RUN = re.compile(
+    r"<w:r(?: [^>]*)?>(?:<w:rPr/>|<w:rPr>((?:(?!</w:rPr>).)*)</w:rPr>)?<w:t(?: [^>]*)?>([^<]*)</w:t></w:r>", re.DOTALL
+)
+# Éléments qui suivent w:vertAlign dans w:rPr (ordre imposé par le schéma OOXML, CT_RPr).
+_APRES_VERTALIGN = re.compile(r"<w:(?:rtl|cs|em|lang|eastAsianLayout|specVanish|oMath)\b")
+
+
+def _exposer(trouve: re.Match[str]) -> str:
+    """Découpe un run autour de « er » (« 1er ») : ce morceau reçoit ``w:vertAlign`` exposant (typographie)."""
+    morceaux = exposants(trouve.group(2))
+    if len(morceaux) == 1:
+        return trouve.group(0)
+    proprietes = re.sub(r"<w:vertAlign [^>]*/>", "", trouve.group(1) or "")
+    suite = _APRES_VERTALIGN.search(proprietes)
+    coupure = suite.start() if suite else len(proprietes)
+    exposant = f'{proprietes[:coupure]}<w:vertAlign w:val="superscript"/>{proprietes[coupure:]}'
+    return "".join(
+        f'<w:r><w:rPr>{exposant if haut else proprietes}</w:rPr><w:t xml:space="preserve">{texte}</w:t></w:r>'
+        for texte, haut in morceaux
+    )
 
 
 def _resoudre_paragraphe(trouve: re.Match[str]) -> str:

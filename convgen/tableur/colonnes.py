@@ -116,6 +116,13 @@ signature.lieu | Signature : lieu | texte | oui | 18 | | lieu de signature (« F
 signature.date | Signature : date | date | non | 12 | | date de signature ; vide pour un projet
 signature.exemplaires | Signature : exemplaires | entier | non | 12 | | originaux (1 à 10) ; vide : un par partie
 referentiel | Référentiel | texte | non | 26 | referentiels | vide : annexe-type de la circulaire DGEFP n° 2008-15
+etat.delegataire.arrete.numero | Délégation : arrêté n° | texte | non | 16 | | arrêté préfectoral de délégation (visé)
+etat.delegataire.arrete.date | Délégation : date de l'arrêté | date | si arrêté | 12 | | date de l'arrêté de délégation
+etat.imputation.programme | Imputation : programme | texte | non | 12 | | programme budgétaire (ex. 102), article 5
+etat.imputation.action | Imputation : action | texte | non | 10 | | action du programme
+etat.imputation.centre_financier | Imputation : centre financier | texte | non | 18 | | centre financier
+etat.imputation.domaine_fonctionnel | Imputation : domaine fonctionnel | texte | non | 18 | | domaine fonctionnel
+afficher_ratio | Ratio à l'article 3 | texte | non | 12 | | oui : l'article 3 cite la part du budget des ML
 """)
 ACTIONS = _table(f"""
 {_RENVOI}

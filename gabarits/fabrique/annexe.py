@@ -106,13 +106,32 @@ def _ligne_action(t: Table, largeurs: Sequence[int], *, insecable: bool = True) 
         ["**{{ action.intitule }}", "{%p if action.locale %}", "(action ajoutée localement)", "{%p endif %}"],
     )
     r.cells[1].paragraphs[2].runs[0].italic = True
-    cellule(r.cells[2], ["{%p for p in action.pourquoi %}", "- {{ p }}", "{%p endfor %}"])
-    cellule(r.cells[3], ["{%p for p in action.comment %}", "- {{ p }}", "{%p endfor %}"])
+    for c, liste in ((r.cells[2], "action.pourquoi_points"), (r.cells[3], "action.comment_points")):
+        # Listes imbriquées de l'annexe-type (actions 1, 13, 14) : chaque point, puis ses sous-points.
+        cellule(
+            c,
+            [
+                f"{{%p for p in {liste} %}}",
+                "- {{ p.texte }}",
+                "{%p for s in p.sous_points %}",
+                "-- {{ s }}",
+                "{%p endfor %}",
+                "{%p endfor %}",
+            ],
+        )
     cellule(
         r.cells[4],
-        ["{{ action.methode }}", "**Indicateurs :", "{%p for i in action.indicateurs %}", "- {{ i }}", "{%p endfor %}"],
+        [
+            "{{ action.methode }}",
+            "{%p if action.indicateurs %}",
+            "**Indicateurs :",
+            "{%p for i in action.indicateurs %}",
+            "- {{ i }}",
+            "{%p endfor %}",
+            "{%p endif %}",
+        ],
     )
-    r.cells[4].paragraphs[1].paragraph_format.space_before = Pt(4)
+    r.cells[4].paragraphs[2].paragraph_format.space_before = Pt(4)
     cellule(r.cells[5], ["{{ action.echeancier }}"])
     cellule(
         r.cells[6],

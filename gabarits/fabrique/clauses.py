@@ -153,10 +153,18 @@ def _article_13_resiliation(doc: DocumentWord) -> None:
         13,
         "Résiliation",
         [
+            "{%p if region %}",
+            "En cas de non-respect par l'une des parties de l'une de ses obligations résultant de la présente "
+            "convention, celle-ci peut être résiliée de plein droit par l'une quelconque des parties, à l'expiration "
+            "d'un délai de deux mois suivant l'envoi d'une lettre recommandée avec accusé de réception valant mise "
+            "en demeure restée sans effet. La mise en demeure et la résiliation sont notifiées à chacune des deux "
+            "autres parties.",
+            "{%p else %}",
             "En cas de non-respect par l'une des parties de l'une de ses obligations résultant de la présente "
             "convention, celle-ci peut être résiliée de plein droit par l'une ou l'autre des parties, à l'expiration "
-            "d'un délai de deux mois suivant l'envoi d'une lettre recommandée avec accusé de réception valant mise "
-            "en demeure restée sans effet.",
+            "d'un délai de deux mois suivant l'envoi à l'autre partie d'une lettre recommandée avec accusé de "
+            "réception valant mise en demeure restée sans effet.",
+            "{%p endif %}",
         ],
     )
 

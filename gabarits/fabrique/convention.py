@@ -14,27 +14,40 @@ from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PORTRAIT, TIRET
 
 def page_de_titre(doc: DocumentWord) -> None:
     """Timbre, titre, objet et visas."""
-    for texte, gras in (("RÉPUBLIQUE FRANÇAISE", True), ("Préfecture de la région {{ convention.region }}", False)):
+    for texte, gras in (("RÉPUBLIQUE FRANÇAISE", True), ("{{ etat.prefecture }}", False)):
         p = paragraphe(doc, texte, gras=gras, alignement=WD_ALIGN_PARAGRAPH.CENTER)
         p.paragraph_format.space_after = Pt(0)
         p.runs[0].font.size = Pt(9)
     paragraphe(doc, "CONVENTION ANNUELLE D'OBJECTIFS {{ convention.annee }}", "Title")
     paragraphe(doc, "relative au {{ convention.objet }}", "Subtitle")
-    visas = [
-        "Vu la loi n° 2000-321 du 12 avril 2000 relative aux droits des citoyens dans leurs relations avec les "
-        "administrations, notamment son article 10 ;",
-        "Vu le décret n° 2001-495 du 6 juin 2001 pris pour l'application de l'article 10 de la loi n° 2000-321 "
-        "du 12 avril 2000 et relatif à la transparence financière des aides octroyées par les personnes publiques ;",
-        "Vu le protocole 2005 des missions locales du 10 mai 2005 ;",
-        "Vu la circulaire DGEFP n° 2007-26 du 12 octobre 2007 relative au financement des missions locales et PAIO ;",
-        "Vu la circulaire DGEFP n° 2008-15 du 29 septembre 2008 relative au financement des structures chargées "
-        "du programme régional d'animation des missions locales ;",
-        "{%p if region and region.deliberation %}",
-        "Vu la {{ region.deliberation }} ;",
-        "{%p endif %}",
-    ]
-    for texte in visas:
+    for texte in VISAS:
         paragraphe(doc, texte).paragraph_format.space_after = Pt(3)
+
+
+VISAS = (
+    # Des lois aux actes : LOLF et loi de finances de l'année (référentiel), code du travail
+    # (missions locales, recodification de 2008), transparence financière, circulaires, puis
+    # les actes propres à la convention (délégation de signature, délibération de la Région).
+    "Vu la loi organique n° 2001-692 du 1er août 2001 relative aux lois de finances ;",
+    "Vu {{ visas.loi_de_finances }} ;",
+    "Vu le code du travail, notamment ses articles L.\u00a05314-1 à L.\u00a05314-4 ;",
+    "Vu la loi n° 2000-321 du 12 avril 2000 relative aux droits des citoyens dans leurs relations avec les "
+    "administrations, notamment son article 10 ;",
+    "Vu le décret n° 2001-495 du 6 juin 2001 pris pour l'application de l'article 10 de la loi n° 2000-321 "
+    "du 12 avril 2000 et relatif à la transparence financière des aides octroyées par les personnes publiques ;",
+    "Vu l'arrêté du 11 octobre 2006 relatif au compte rendu financier prévu par l'article 10 de la loi "
+    "n° 2000-321 du 12 avril 2000 ;",
+    "Vu le protocole 2005 des missions locales du 10 mai 2005 ;",
+    "Vu la circulaire DGEFP n° 2007-26 du 12 octobre 2007 relative au financement des missions locales et PAIO ;",
+    "Vu la circulaire DGEFP n° 2008-15 du 29 septembre 2008 relative au financement des structures chargées "
+    "du programme régional d'animation des missions locales ;",
+    "{%p if visas.delegation %}",
+    "Vu {{ visas.delegation }} ;",
+    "{%p endif %}",
+    "{%p if region and region.deliberation %}",
+    "Vu la {{ region.deliberation }} ;",
+    "{%p endif %}",
+)
 
 
 def parties(doc: DocumentWord) -> None:
@@ -161,9 +174,12 @@ def _article_3_cout(doc: DocumentWord) -> None:
         3,
         "Coût du programme",
         [
-            "Le coût total prévisionnel du programme s'élève à {{ montants.total }}, soit {{ montants.total_lettres }}."
-            " Il représente {{ montants.ratio }} du budget global des missions locales {{ convention.de_region }}, "
+            "Le coût total prévisionnel du programme s'élève à {{ montants.total }}, soit "
+            "{{ montants.total_lettres }}.",
+            "{%p if convention.afficher_ratio %}",
+            "Ce coût représente {{ montants.ratio }} du budget global des missions locales {{ convention.de_region }}, "
             "qui s'élève à {{ montants.budget_missions_locales }}.",
+            "{%p endif %}",
             "Le budget prévisionnel, détaillé par action et par financeur, figure dans l'annexe. En cours d'exécution, "
             "la structure peut adapter la répartition des dépenses entre les actions sans remettre en cause les "
             "objectifs fixés ; toute modification substantielle fait l'objet d'un avenant (article 11).",
@@ -181,13 +197,16 @@ def _article_4_contributions(doc: DocumentWord) -> None:
     blocs(
         doc,
         [
-            "L'État contribue financièrement à ce programme pour un montant de {{ montants.etat_lettres }} "
+            "L'État contribue financièrement à ce programme pour un montant {{ montants.etat_de }} "
             "({{ montants.etat }}) au titre de l'année {{ convention.annee }}. Il n'attend aucune contrepartie "
             "directe de cette contribution.",
             "{%p if region %}",
-            "La Région contribue financièrement à ce programme pour un montant de {{ montants.region_lettres }} "
+            "La Région contribue financièrement à ce programme pour un montant {{ montants.region_de }} "
             "({{ montants.region }}). Cette contribution est versée selon les règles budgétaires et comptables "
             "propres à la Région.",
+            "{%p endif %}",
+            "{%p if montants.cofinancement_region %}",
+            "{{ montants.cofinancement_region }}",
             "{%p endif %}",
             "La contribution de chaque financeur est détaillée, action par action, dans l'annexe.",
         ],
@@ -214,8 +233,11 @@ def article_5(doc: DocumentWord) -> None:
         [
             "La dépense est imputée sur les crédits du programme 102 « Accès et retour à l'emploi » de la mission "
             "« Travail et emploi » du budget de l'État, article 43.",
-            "L'ordonnateur de la dépense est {{ etat.prefet_titre }}. Le comptable assignataire est le "
-            "trésorier-payeur général de la région {{ convention.region }}.",
+            "{%p if etat.imputation %}",
+            "Imputation budgétaire : {{ etat.imputation }}.",
+            "{%p endif %}",
+            "L'ordonnateur de la dépense est {{ etat.prefet_titre }}. Le comptable assignataire est "
+            "{{ etat.comptable }}.",
         ],
         "Normal",
         "List Bullet",
@@ -230,14 +252,17 @@ def _article_5_introduction(doc: DocumentWord) -> None:
         "Modalités de versement",
         [
             "{%p if versements_par_defaut %}",
-            "Faute d'échéancier particulier convenu entre les parties, la contribution de l'État est versée selon "
-            "l'échéancier établi par défaut, soit une avance à la signature de la présente convention puis le solde :",
+            "Les parties conviennent que la contribution de l'État est versée en deux fois : une avance de 80 % "
+            "à la signature de la présente convention, puis le solde de 20 %, selon l'échéancier suivant :",
+            "{%p elif versement_unique %}",
+            "Les parties conviennent que la contribution de l'État est versée en une seule fois, selon l'échéancier "
+            "suivant :",
             "{%p else %}",
-            "La contribution de l'État est versée selon l'échéancier suivant :",
+            "Les parties conviennent que la contribution de l'État est versée selon l'échéancier suivant :",
             "{%p endif %}",
         ],
     )
-    for p in doc.paragraphs[-4::2]:  # les deux phrases d'annonce
+    for p in doc.paragraphs[-6::2]:  # les trois phrases d'annonce
         p.paragraph_format.keep_with_next = True
 
 
