@@ -19,7 +19,17 @@ import yaml
 
 from convgen.francais import sans_accents
 
-__all__ = ["Collectivite", "Region", "comptable", "premiere_annee", "region", "suggestions", "tribunal"]
+__all__ = [
+    "Collectivite",
+    "Region",
+    "comptable",
+    "existence",
+    "premiere_annee",
+    "region",
+    "regions_de",
+    "suggestions",
+    "tribunal",
+]
 
 
 @dataclass(frozen=True)
@@ -92,13 +102,29 @@ def region(nom: str, annee: int) -> Region | None:
 
 
 def suggestions(nom: str, annee: int) -> list[str]:
-    """Les noms valides les plus proches, comparés sans accents ni casse : « Bretgne » → Bretagne."""
+    """Les noms valides les plus proches, comparés sans accents ni casse : « Bretgne » → Bretagne.
+
+    Une région d'avant 2016 propose celle qui lui a succédé (« Alsace » → « Grand Est »).
+    """
     par_cle = {sans_accents(v): v for v in regions_de(annee)}
     cle = sans_accents(nom.replace("\u2019", "'")).strip()
     proches = difflib.get_close_matches(cle, list(par_cle), n=3, cutoff=0.8)
+    for ancienne in _table()["regions"]:
+        successeur = sans_accents(ancienne.get("devient", ""))
+        if sans_accents(ancienne["nom"]) == cle and successeur in par_cle and successeur not in proches:
+            proches.insert(0, successeur)
     # Une ancienne région dans le nom d'une nouvelle : « Auvergne » en 2016 → « Auvergne-Rhône-Alpes ».
     proches += [k for k in par_cle if cle and cle in k and k not in proches]
     return [par_cle[p] for p in proches[:3]]
+
+
+def existence(nom: str) -> tuple[int, int] | None:
+    """Première et dernière années de la région de ce nom (9999 : existe toujours), ou ``None``."""
+    nom = nom.replace("\u2019", "'")
+    for entree in _table()["regions"]:
+        if entree["nom"] == nom:
+            return max(int(entree.get("depuis", 0)), premiere_annee()), int(entree.get("jusqu_a", 9999))
+    return None
 
 
 def _periode(cle: str, annee: int) -> str:

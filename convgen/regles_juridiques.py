@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from convgen.erreurs import Constat, Gravite
 from convgen.francais import date_longue, euros, sans_accents
 from convgen.modele import CONSEIL_REGIONAL, ETAT, Convention, Signataire
-from convgen.regions import premiere_annee, region, regions_de, suggestions
+from convgen.regions import existence, premiere_annee, region, regions_de, suggestions
 from convgen.regles import Signaler, regle
 
 # Noms libres qui désignent l'État ou la Région (comparés sans accents, casse ni ponctuation).
@@ -149,7 +149,14 @@ def _region_inconnue(convention: Convention, constat: Signaler) -> Iterator[Cons
         aide = " ou ".join(f"« {p} ? »" for p in proches)
     else:
         aide = f"régions de {convention.annee} : {', '.join(regions_de(convention.annee))}"
-    yield constat(f"région « {convention.region} » inconnue en {convention.annee} : {aide}", "region")
+    periode = existence(convention.region)
+    if periode is None:
+        motif = f"région « {convention.region} » inconnue en {convention.annee}"
+    elif convention.annee < periode[0]:
+        motif = f"« {convention.region} » n'est une région qu'à partir de {periode[0]}"
+    else:
+        motif = f"la région « {convention.region} » n'existe plus en {convention.annee} (jusqu'en {periode[1]})"
+    yield constat(f"{motif} : {aide}" if proches or periode is None else motif, "region")
 
 
 # Mots de tête d'une fonction qui s'accordent (masculin, féminin) ; le reste est recopié tel quel.

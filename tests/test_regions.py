@@ -189,6 +189,7 @@ def test_table_des_regions(nom: str, annee: int, de: str | None) -> None:
     ("saisi", "annee", "proches"),
     [("Bretgne", 2009, ["Bretagne"]), ("Ile-de-France", 2016, ["Île-de-France"]), ("reunion", 2009, ["La Réunion"]),
      ("Auvergne", 2016, ["Auvergne-Rhône-Alpes"]), ("Centre", 2016, ["Centre-Val de Loire"]),
+     ("Alsace", 2016, ["Grand Est"]), ("Midi-Pyrenees", 2017, ["Occitanie"]),
      ("Atlantide", 2009, [])],
 )  # fmt: skip
 def test_suggestions(saisi: str, annee: int, proches: list[str]) -> None:

@@ -423,8 +423,11 @@ TRIPARTITE = {"conseil_regional": {}, "conseil_regional.president": PRESIDENTE,
                      "région « Bretgne » inconnue en 2009 : « Bretagne ? »", id="bretgne"),
         pytest.param({"region": "Ile-de-France"}, "region-inconnue", E, "region", "region: Ile-de-France",
                      "région « Ile-de-France » inconnue en 2009 : « Île-de-France ? »", id="sans-accent"),
-        pytest.param({"region": "Mayotte"}, "region-inconnue", E, "region", "region: Mayotte", None,
-                     id="mayotte-en-2009"),
+        pytest.param({"region": "Mayotte"}, "region-inconnue", E, "region", "region: Mayotte",
+                     "« Mayotte » n'est une région qu'à partir de 2011", id="mayotte-en-2009"),
+        pytest.param({"annee": 2016, "region": "Alsace", "signature.date": dt.date(2016, 3, 2)}, "region-inconnue", E,
+                     "region", "region: Alsace", "la région « Alsace » n'existe plus en 2016 (jusqu'en 2015) : "
+                     "« Grand Est ? »", id="alsace-en-2016"),
         pytest.param({"region": "Occitanie"}, "region-inconnue", E, "region", "region: Occitanie", None,
                      id="region-de-2016-en-2009"),
         pytest.param({"annee": 2008, "signature.date": dt.date(2008, 3, 2), "versements": [
