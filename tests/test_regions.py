@@ -224,3 +224,20 @@ COFINANCEMENT = (
     "trente-huit mille euros (38\u202f000,00\u00a0€), détaillé dans l’annexe\u00a0; il est régi par ses propres "
     "décisions et n’engage pas l’État."
 )
+
+
+def test_lot_en_deux_versions_alerte_seulement_la_bipartite(tmp_path: Path) -> None:
+    """``versions=("bipartite", "tripartite")`` : seule la version bipartite tait la Région signataire."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from convgen import generer_lot
+
+    source = RACINE / "donnees_exemple" / "auvergne_2009_tripartite.yaml"
+    with ThreadPoolExecutor(1) as executeur:
+        rapport = generer_lot([source], tmp_path, versions=("bipartite", "tripartite"), executor=executeur)
+    alertes = {
+        ligne["version"]: [(c["code"], c["chemin"], c["ligne"]) for c in ligne["constats"] if c["gravite"] == "alerte"]
+        for ligne in rapport.lignes
+    }
+    assert alertes == {"bipartite": [("region-non-signataire", "conseil_regional", 15)], "tripartite": []}
+    assert rapport.produits == 2
