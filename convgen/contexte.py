@@ -198,14 +198,14 @@ def _structure(c: Convention) -> CtxStructure:
     }
 
 
-def _la_structure(nom: str, statut: str) -> str:
+def _la_structure(nom: str, forme: str) -> str:
     """« l’Association régionale … », « le Groupement … » ; sinon la forme juridique, ou le nom seul."""
     avec_article = article_defini(nom)
     if avec_article is not None:
         return avec_article
-    if statut == "association":
+    if forme == "association":
         return f"l’association {nom}"
-    if statut == "gip":
+    if forme == "gip":
         return f"le groupement d’intérêt public {nom}"
     return nom
 

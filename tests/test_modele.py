@@ -341,3 +341,39 @@ def test_comptable_saisi() -> None:
     comptable = "le receveur général des finances"
     assert convention({"etat.comptable": comptable}).etat.comptable == comptable
     assert convention().etat.comptable is None
+
+
+@pytest.mark.parametrize(
+    ("valeur", "attendu"),
+    [(True, True), ("oui", True), ("Vrai", True), ("non", False), ("FAUX", False), (SUPPRIMER, False),
+     ("peut-être", None)],
+)  # fmt: skip
+def test_afficher_ratio(valeur: Any, attendu: bool | None) -> None:
+    """Booléen, ou « oui »/« non » d'un classeur français ; absent : le ratio reste hors de l'article 3."""
+    donnees = donnees_valides()
+    donnees["afficher_ratio"] = valeur
+    if valeur is SUPPRIMER:
+        del donnees["afficher_ratio"]
+    if attendu is None:
+        with pytest.raises(DonneesInvalides) as exc:
+            depuis_donnees(donnees)
+        assert [(c.code, c.chemin) for c in exc.value.constats] == [("donnee-invalide", "afficher_ratio")]
+    else:
+        assert depuis_donnees(donnees).afficher_ratio is attendu
+
+
+@pytest.mark.parametrize(
+    ("arrete", "code"),
+    [({"numero": "09-0012", "date": "2009-01-12"}, None), ({"numero": "09-0012"}, "champ-manquant"),
+     ({"numero": "09-0012", "date": "2009-01-12", "objet": "x"}, "champ-inconnu")],
+)  # fmt: skip
+def test_arrete_de_delegation(arrete: dict[str, str], code: str | None) -> None:
+    donnees = modifier(donnees_valides(), {"etat.delegataire.arrete": arrete})
+    if code is None:
+        delegataire = depuis_donnees(donnees).etat.delegataire
+        assert delegataire is not None and delegataire.arrete is not None
+        assert (delegataire.arrete.numero, delegataire.arrete.date) == ("09-0012", dt.date(2009, 1, 12))
+    else:
+        with pytest.raises(DonneesInvalides) as exc:
+            depuis_donnees(donnees)
+        assert [c.code for c in exc.value.constats] == [code]

@@ -9,6 +9,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, Twips
 from docx.table import Table, _Row
 
+from convgen.francais import capitales
+
 from .briques import cellule, ligne, ligne_balise, paragraphe, solidaires, tableau
 from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PAYSAGE, MARGE_CELLULE
 from .ooxml import paragraphe_minuscule
@@ -20,8 +22,8 @@ COLONNES_ANNEXE = (
     ("POURQUOI", "les objectifs de l'action", 2600),
     ("COMMENT", "les actions", 2900),
     ("QUI FAIT QUOI ?", "la méthode et l'organisation", 2900),
-    ("ÉCHÉANCIER", "", 1800),
-    ("COÛT PRÉVISIONNEL ET FINANCEMENT", "", 2528),
+    (capitales("Échéancier"), "", 1800),
+    (capitales("Coût prévisionnel et financement"), "", 2528),
 )
 assert sum(c[2] for c in COLONNES_ANNEXE) == LARGEUR_PAYSAGE
 

@@ -6,6 +6,8 @@ from docx.document import Document as DocumentWord
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt
 
+from convgen.francais import capitales
+
 from .briques import blocs, cellule, ligne, ligne_balise, paragraphe, solidaires, tableau
 from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PORTRAIT
 
@@ -16,7 +18,7 @@ def page_de_titre(doc: DocumentWord) -> None:
         p = paragraphe(doc, texte, gras=gras, alignement=WD_ALIGN_PARAGRAPH.CENTER)
         p.paragraph_format.space_after = Pt(0)
         p.runs[0].font.size = Pt(9)
-    paragraphe(doc, "CONVENTION ANNUELLE D'OBJECTIFS {{ convention.annee }}", "Title")
+    paragraphe(doc, capitales("Convention annuelle d'objectifs") + " {{ convention.annee }}", "Title")
     paragraphe(doc, "relative au {{ convention.objet }}", "Subtitle")
     for texte in VISAS:
         paragraphe(doc, texte).paragraph_format.space_after = Pt(3)
