@@ -454,3 +454,24 @@ def test_bipartite_imposee_mentionne_le_cofinancement_de_la_region() -> None:
         "de trente-huit mille euros (38\u202f000,00\xa0€), détaillé dans l’annexe\xa0; il est régi par ses propres "
         "décisions et n’engage pas l’État."
     )
+
+
+@pytest.mark.parametrize(
+    ("nom", "forme", "attendu"),
+    [
+        ("Association régionale des missions locales de Bretagne", "association",
+         "Pour l’Association régionale des missions locales de Bretagne,"),
+        ("Groupement d’intérêt public Carif-Oref de Bretagne", "gip",
+         "Pour le Groupement d’intérêt public Carif-Oref de Bretagne,"),
+        ("Maison de l’emploi de Rennes", "autre", "Pour la Maison de l’emploi de Rennes,"),
+        ("Trajectoires Jeunes", "association", "Pour l’association Trajectoires Jeunes,"),
+        ("Carif-Oref Bretagne", "gip", "Pour le groupement d’intérêt public Carif-Oref Bretagne,"),
+        ("ARML Bretagne", "autre", "Pour ARML Bretagne,"),
+    ],
+)  # fmt: skip
+def test_bloc_de_signature_nomme_la_structure(nom: str, forme: str, attendu: str) -> None:
+    """Jamais « Pour la structure » : l'article vient du premier mot du nom, sinon de la forme juridique."""
+    changements = {"structure.nom": nom, "structure.forme_juridique": forme, "structure.statut": SUPPRIMER}
+    contexte = construire_contexte(convention_exemple("bretagne", changements))
+    assert contexte["structure"]["signature_pour"] == attendu
+    assert contexte["signataires"][-1]["pour"] == attendu
