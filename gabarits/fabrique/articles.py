@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 from docx.document import Document as DocumentWord
+from docx.shared import Pt
 
 from .briques import blocs, paragraphe
 from .constantes import TIRET
@@ -85,8 +86,7 @@ def _renvois(ligne: str, cle_article: str, numeros: Mapping[str, int]) -> str:
 def article(doc: DocumentWord, numero: int, titre: str, lignes: Iterable[str] = ()) -> None:
     """Un article : titre (Titre 2) « Article 1er – Objet », puis ses paragraphes."""
     paragraphe(doc, f"Article\u00a0{rang(numero)}\u00a0{TIRET} {titre}", "Heading 2")
-    for ligne in lignes:
-        _ecrire(doc, ligne)
+    _ecrire(doc, lignes)
 
 
 def articles(doc: DocumentWord, chemin: Path = CLAUSES) -> None:
@@ -101,19 +101,24 @@ def articles(doc: DocumentWord, chemin: Path = CLAUSES) -> None:
         paragraphe(doc, "{%p else %}")
         article(doc, numero, bipartite)
         paragraphe(doc, "{%p endif %}")
-        for ligne in clause.texte:
-            _ecrire(doc, ligne)
+        _ecrire(doc, clause.texte)
 
 
-def _ecrire(doc: DocumentWord, ligne: str) -> None:
-    """Un paragraphe, ou l'élément qu'insère une ligne « @… ».
+def _ecrire(doc: DocumentWord, lignes: Iterable[str]) -> None:
+    """Les paragraphes d'un article, et les éléments qu'insèrent les lignes « @… ».
 
     Une phrase qui annonce la suite (« … selon l'échéancier suivant : ») reste sur la page de ce
-    qu'elle annonce (paragraphe solidaire du suivant).
+    qu'elle annonce (paragraphe solidaire du suivant) ; le paragraphe qui suit un tableau s'en écarte.
     """
-    if ligne in _INSERTIONS:
-        _INSERTIONS[ligne](doc)
-        return
-    blocs(doc, [ligne], "Normal", "List Bullet")
-    if ligne.rstrip().endswith(":"):
-        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    apres_tableau = False
+    for ligne in lignes:
+        if ligne in _INSERTIONS:
+            _INSERTIONS[ligne](doc)
+            apres_tableau = ligne == "@echeancier"
+            continue
+        blocs(doc, [ligne], "Normal", "List Bullet")
+        format_ = doc.paragraphs[-1].paragraph_format
+        format_.keep_with_next = ligne.rstrip().endswith(":") or None
+        if apres_tableau:
+            format_.space_before = Pt(6)
+        apres_tableau = False
