@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
-import time
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -94,12 +95,12 @@ def commande_generer(arguments: argparse.Namespace) -> int:
 
     from convgen.gabarit.rendu import charger_gabarit
     from convgen.pdf import Convertisseur
-    from convgen.production import Statut, produire
+    from convgen.production import NomsReserves, Statut, produire
 
     sortie = Path(arguments.sortie)
     gabarit = charger_gabarit(arguments.gabarit)
     convertisseur = Convertisseur() if arguments.pdf else None
-    debut = time.time()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
+    reservations = NomsReserves()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
     code = 0
     try:
         for fichier in arguments.fichiers:
@@ -112,7 +113,7 @@ def commande_generer(arguments: argparse.Namespace) -> int:
                 strict=arguments.strict,
                 ecraser=arguments.ecraser,
                 convertisseur=convertisseur,
-                pas_avant=debut,
+                reservations=reservations,
             )
             for production in productions:
                 _afficher_constats(production.source, production.constats)
@@ -157,7 +158,11 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             projet=arguments.projet,
             gabarit=arguments.gabarit,
             progression=progression,
+            opendata=arguments.opendata,
         )
+    for avertissement in rapport.avertissements:
+        print(f"convgen : attention : {avertissement}", file=sys.stderr)
+    _afficher_publication(rapport.constats_opendata)
     for ligne in rapport.lignes_en_echec:
         codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
         print(f"{ligne['source']} ({ligne['version']}) : {ligne['statut']} — {codes or ligne['message']}")
@@ -203,6 +208,27 @@ class _Progression:
     def __exit__(self, *exc: object) -> None:
         if self._barre is not None:
             self._barre.stop()
+
+
+def commande_opendata(arguments: argparse.Namespace) -> int:
+    from convgen.opendata import publier_donnees_essentielles
+
+    publication = publier_donnees_essentielles(
+        arguments.sources, arguments.sortie, tous=arguments.tous, ecraser=arguments.ecraser
+    )
+    _afficher_publication(publication.constats)
+    ecrites = len(publication.lignes)
+    print(f"{_nombre(ecrites, 'ligne')} {_nombre(ecrites, 'écrite').split()[1]} dans {publication.chemin}")
+    return publication.code_sortie
+
+
+def _afficher_publication(constats: Sequence[Constat]) -> None:
+    """Les constats des données essentielles, fichier par fichier (les informations du seuil comprises)."""
+    par_fichier: dict[str, list[Constat]] = {}
+    for constat in constats:
+        par_fichier.setdefault(constat.fichier or "", []).append(constat)
+    for fichier, siens in par_fichier.items():
+        _afficher_constats(fichier, siens)
 
 
 def commande_modele_tableur(arguments: argparse.Namespace) -> int:
@@ -320,7 +346,21 @@ def _analyseur() -> _Analyseur:
     lot.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé")
     lot.add_argument("--strict", action="store_true", help="refuse aussi les entrées qui ont des alertes")
     lot.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    lot.add_argument(
+        "--opendata", action="store_true", help="écrit aussi donnees_essentielles.csv (SCDL) près de la synthèse"
+    )
     lot.set_defaults(executer=commande_lot)
+
+    opendata = commandes.add_parser(
+        "opendata",
+        help="écrit les données essentielles (SCDL « subventions ») des conventions au-delà de 23 000 €",
+        formatter_class=_Formateur,
+    )
+    opendata.add_argument("sources", nargs="+", metavar="SOURCE", help="fichier YAML/JSON, classeur ou dossier")
+    opendata.add_argument("--sortie", required=True, metavar="FICHIER.csv", help="fichier CSV à écrire")
+    opendata.add_argument("--tous", action="store_true", help="publie aussi les contributions de 23 000 € ou moins")
+    opendata.add_argument("--ecraser", action="store_true", help="remplace le fichier s'il existe")
+    opendata.set_defaults(executer=commande_opendata)
 
     modele = commandes.add_parser("modele-tableur", help="écrit un classeur Excel vide à remplir")
     modele.add_argument("fichier", metavar="FICHIER.xlsx", help="classeur à créer")
@@ -349,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     arguments = _analyseur().parse_args(argv)
     executer: Callable[[argparse.Namespace], int] = arguments.executer
+    signal_recu = _arret_sur_sigterm()
     try:
         return executer(arguments)
     except ErreurConvgen as exc:
@@ -360,5 +401,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"convgen : {exc.filename or ''} : {motif_systeme(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        # Les processus de rendu et LibreOffice ont été arrêtés en remontant jusqu'ici (lot.py, pdf.py).
         print("convgen : interrompu.", file=sys.stderr)
-        return 130
+        return 128 + (signal_recu[0] if signal_recu else signal.SIGINT)
+
+
+def _arret_sur_sigterm() -> list[int]:
+    """SIGTERM devient une interruption comme Ctrl-C : le lot arrête proprement ses processus et LibreOffice
+    (par défaut, SIGTERM tue Python sur-le-champ et laisse orphelins ses processus). Rend la liste où le
+    numéro du signal reçu sera noté."""
+    recu: list[int] = []
+
+    def interrompre(numero: int, _cadre: object) -> None:
+        recu.append(numero)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrompre)
+    return recu

@@ -12,14 +12,17 @@ en place d'un seul coup : une interruption ne laisse jamais de fichier à moiti�
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
-from convgen.erreurs import ErreurSortie, FichierExistant, motif_systeme
+from convgen.erreurs import ErreurSortie, FichierExistant, FichierIllisible, motif_systeme
 
 LONGUEUR_MAX_NOM = 80
 _RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -40,18 +43,82 @@ def nom_sain(texte: str, *, defaut: str = "sans_nom") -> str:
     return f"{nom}_" if nom in _RESERVES_WINDOWS else nom
 
 
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""Premiers caractères qui font d'un champ CSV une formule pour un tableur (OWASP, « CSV Injection ») ;
+les formes pleine chasse, que certains tableurs convertissent, y sont jointes."""
+
+
+def champ_csv(valeur: object) -> object:
+    """Un champ CSV qui ne peut pas devenir une formule : un texte qui en commence une est précédé d'une apostrophe.
+
+    C'est la neutralisation que recommande l'OWASP ; le module ``csv`` met ensuite le champ entre
+    guillemets s'il le faut. Les nombres restent des nombres (« -1 500 » n'est pas du texte).
+
+    >>> champ_csv("=HYPERLINK(A1)"), champ_csv("@SUM(A1)"), champ_csv("-2+3")
+    ("'=HYPERLINK(A1)", "'@SUM(A1)", "'-2+3")
+    >>> champ_csv("Auvergne"), champ_csv(-1500), champ_csv(None)
+    ('Auvergne', -1500, None)
+    """
+    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
+        return "'" + valeur
+    return valeur
+
+
+def lire_ordinaire(chemin: Path, taille_max: int) -> tuple[bytes, int]:
+    """Le début d'un fichier ordinaire (au plus ``taille_max + 1`` octets) et sa taille, lus sans jamais bloquer.
+
+    Un tube nommé (FIFO) bloquerait la lecture, ``/dev/zero`` ne finirait jamais : tout ce qui n'est
+    pas un fichier ordinaire est refusé avant la première lecture (ouverture non bloquante, puis
+    ``fstat`` du descripteur ouvert, pour que le fichier ne puisse pas changer entre les deux). Lève
+    :class:`~convgen.erreurs.FichierIllisible` pour un fichier spécial, ``IsADirectoryError`` pour un
+    dossier, ``OSError`` sinon ; le fichier est trop gros si la taille rendue dépasse ``taille_max``.
+    """
+    descripteur = os.open(chemin, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descripteur, "rb") as fichier:
+        etat = os.fstat(descripteur)
+        if stat.S_ISDIR(etat.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "c'est un dossier", str(chemin))
+        if not stat.S_ISREG(etat.st_mode):
+            raise FichierIllisible(
+                "ce n'est pas un fichier ordinaire (tube, périphérique ou socket) : refusé", fichier=chemin
+            )
+        octets = fichier.read(taille_max + 1)  # borné même si le fichier grandit pendant la lecture
+    return octets, max(etat.st_size, len(octets))
+
+
 def chemin_dans(dossier: Path, nom_fichier: str) -> Path:
-    """Le chemin du fichier dans le dossier, en refusant tout ce qui en sortirait."""
-    chemin = (dossier / nom_fichier).resolve()
-    if chemin.parent != dossier.resolve():
+    """Le chemin du fichier dans le dossier, en refusant tout ce qui en sortirait.
+
+    Seul le dossier est résolu : un lien symbolique qui porterait déjà ce nom reste le lien (le
+    remplacer remplace le lien, jamais le fichier qu'il désigne).
+
+    >>> chemin_dans(Path("/srv/sortie"), "convention.docx").name
+    'convention.docx'
+    """
+    if nom_fichier in ("", ".", "..") or "/" in nom_fichier or os.sep in nom_fichier or "\x00" in nom_fichier:
         raise ErreurSortie(f"nom de fichier refusé : {nom_fichier!r} sortirait du dossier {dossier}")
-    return chemin
+    return dossier.resolve() / nom_fichier
+
+
+def empreinte_document(chemin: Path) -> str | None:
+    """SHA-256 d'un fichier ordinaire, lu sans suivre de lien symbolique ; None s'il est absent, lien ou autre."""
+    try:
+        descripteur = os.open(chemin, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descripteur, "rb") as fichier:
+        if not stat.S_ISREG(os.fstat(fichier.fileno()).st_mode):
+            return None  # tube, périphérique : jamais un document
+        condensat = hashlib.sha256()
+        while bloc := fichier.read(1 << 20):
+            condensat.update(bloc)
+        return condensat.hexdigest()
 
 
 def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Path:
     """Écrit ``octets`` dans ``chemin`` d'un seul coup ; refuse d'écraser sans ``ecraser``."""
     chemin = Path(chemin)
-    if not ecraser and chemin.exists():
+    if not ecraser and os.path.lexists(chemin):
         raise FichierExistant(chemin)
     try:
         chemin.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +131,7 @@ def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Pa
             fichier.write(octets)
             fichier.flush()
             os.fsync(fichier.fileno())
-        _mettre_en_place(Path(temporaire), chemin, ecraser=ecraser)
+        mettre_en_place(Path(temporaire), chemin, ecraser=ecraser)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             Path(temporaire).unlink()
@@ -87,7 +154,12 @@ def _remplacer(temporaire: Path, chemin: Path) -> None:
         raise ErreurSortie(f"{chemin} : écriture impossible ({motif_systeme(exc)})") from None
 
 
-def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
+def mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
+    """Renomme ``temporaire`` (même dossier ou même système de fichiers) en ``chemin``, d'un seul coup.
+
+    Sans ``ecraser``, échoue si ``chemin`` existe, sans course entre le test et l'écriture ; avec, un
+    lien symbolique à cette place est remplacé lui-même, jamais le fichier qu'il désigne.
+    """
     if ecraser:
         _remplacer(temporaire, chemin)
         return
@@ -97,7 +169,7 @@ def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
     except FileExistsError:
         raise FichierExistant(chemin) from None
     except OSError:  # système de fichiers sans liens durs
-        if chemin.exists():
+        if os.path.lexists(chemin):
             raise FichierExistant(chemin) from None
         _remplacer(temporaire, chemin)
         return

@@ -169,6 +169,10 @@ class Signataire(Personne):
     fonction: Texte
 
 
+Siret = Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
+"""Numéro SIRET tel que saisi (espaces admises) ; sa clé de contrôle est vérifiée par les règles."""
+
+
 class Arrete(_Modele):
     """Acte visé par son numéro et sa date (arrêté préfectoral de délégation de signature)."""
 
@@ -200,6 +204,10 @@ class Etat(_Modele):
     """Imputation budgétaire détaillée, reprise à l'article 5."""
     comptable: Texte | None = None
     """Comptable assignataire, avec son article ; absent : selon l'année et la région (TPG, puis DRFiP)."""
+    siret: Siret | None = None
+    """SIRET du service de l'État qui attribue la subvention (données essentielles, décret n° 2017-779)."""
+    nom_attribuant: Texte | None = None
+    """Nom de l'attribuant publié dans les données essentielles ; par défaut « Préfecture de la région … »."""
 
 
 class Deliberation(_Modele):
@@ -210,6 +218,10 @@ class Deliberation(_Modele):
 class ConseilRegional(_Modele):
     president: Personne
     deliberation: Deliberation | None = None
+    siret: Siret | None = None
+    """SIRET de la Région : présent, la Région figure aussi dans les données essentielles."""
+    nom_attribuant: Texte | None = None
+    """Nom de l'attribuant publié dans les données essentielles ; par défaut « Région … »."""
 
 
 class Adresse(_Modele):
@@ -227,7 +239,7 @@ class Structure(_Modele):
     """Rôle de la structure (ARML, CARIF, OREF…) ; gardé pour compatibilité (``association``, ``gip``)."""
     registre: Texte | None = None
     """Association d'Alsace-Moselle : commune du tribunal qui tient son registre (défaut : celle du siège)."""
-    siret: Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
+    siret: Siret
     adresse: Adresse
     representant: Signataire
     iban: Annotated[str, AfterValidator(_verifier_texte)]

@@ -37,7 +37,7 @@ VALEURS: dict[str, tuple[str, ...]] = {
 }
 LIBRES = ("financeurs",)
 """Listes seulement indicatives : une autre valeur est admise (un autre financeur)."""
-CHIFFRES = {"structure.siret": 14, "structure.adresse.code_postal": 5}
+CHIFFRES = {"structure.siret": 14, "etat.siret": 14, "conseil_regional.siret": 14, "structure.adresse.code_postal": 5}
 """Identifiants faits de chiffres : Excel en ôte les zéros de tête s'ils sont saisis comme nombres."""
 TECHNIQUES = ("cle", "action")
 """Colonnes de renvoi entre feuilles, qui ne sont pas des champs du modèle."""
@@ -127,6 +127,10 @@ afficher_ratio | Ratio à l'article 3 | texte | non | 12 | | oui : l'article 3 c
 structure.forme_juridique | Structure : forme juridique | texte | ou statut | 14 | formes | association, gip ou autre
 structure.registre | Structure : registre | texte | non | 18 | | Alsace-Moselle : tribunal du registre ; vide : siège
 etat.comptable | Comptable assignataire | texte | non | 30 | | vide : selon l'année (TPG, puis DRFiP)
+etat.siret | État : SIRET | texte | open data | 18 | | SIRET du service attribuant (données essentielles)
+etat.nom_attribuant | État : nom publié | texte | non | 30 | | attribuant publié ; vide : Préfecture de la région …
+conseil_regional.siret | Région : SIRET | texte | non | 18 | | SIRET de la Région : elle figure alors dans l'open data
+conseil_regional.nom_attribuant | Région : nom publié | texte | non | 30 | | attribuant publié ; vide : Région …
 """)
 ACTIONS = _table(f"""
 {_RENVOI}
