@@ -209,8 +209,9 @@ def test_comptable_et_tribunal_selon_l_annee(annee: int, titre: str, juridiction
 def test_bipartite_imposee_article_4_et_alerte(tmp_path: Path) -> None:
     """``generer --bipartite`` d'une convention où la Région finance : alerte, refus en mode strict, article 4."""
     source = RACINE / "donnees_exemple" / "auvergne_2009_tripartite.yaml"
+    ligne = source.read_text(encoding="utf-8").splitlines().index("conseil_regional:") + 1
     refus = convgen("generer", source, "--bipartite", "--strict", "--sortie", tmp_path / "strict")
-    assert refus.returncode == 1 and "region-non-signataire — ligne 15, conseil_regional" in refus.stdout
+    assert refus.returncode == 1 and f"region-non-signataire — ligne {ligne}, conseil_regional" in refus.stdout
     assert not (tmp_path / "strict").exists() or not any((tmp_path / "strict").iterdir())
     produit = convgen("generer", source, "--bipartite", "--sortie", tmp_path)
     assert produit.returncode == 0, produit.stdout + produit.stderr
@@ -239,5 +240,6 @@ def test_lot_en_deux_versions_alerte_seulement_la_bipartite(tmp_path: Path) -> N
         ligne["version"]: [(c["code"], c["chemin"], c["ligne"]) for c in ligne["constats"] if c["gravite"] == "alerte"]
         for ligne in rapport.lignes
     }
-    assert alertes == {"bipartite": [("region-non-signataire", "conseil_regional", 15)], "tripartite": []}
+    ligne = source.read_text(encoding="utf-8").splitlines().index("conseil_regional:") + 1
+    assert alertes == {"bipartite": [("region-non-signataire", "conseil_regional", ligne)], "tripartite": []}
     assert rapport.produits == 2
