@@ -243,3 +243,19 @@ def test_lot_en_deux_versions_alerte_seulement_la_bipartite(tmp_path: Path) -> N
     ligne = source.read_text(encoding="utf-8").splitlines().index("conseil_regional:") + 1
     assert alertes == {"bipartite": [("region-non-signataire", "conseil_regional", ligne)], "tripartite": []}
     assert rapport.produits == 2
+
+
+@pytest.mark.parametrize(
+    ("changements", "etat", "region"),
+    [({}, "Préfecture de la région Auvergne", "Région Auvergne"),
+     ({"region": "Corse"}, "Préfecture de Corse", "Collectivité territoriale de Corse"),
+     ({"region": "La Réunion"}, "Préfecture de La Réunion", "Région Réunion")],
+    ids=["auvergne", "corse", "reunion"],
+)  # fmt: skip
+def test_attribuants_des_donnees_essentielles(changements: dict[str, Any], etat: str, region: str) -> None:
+    """Les données essentielles nomment les attribuants comme la convention les désigne."""
+    from convgen.opendata import candidats
+
+    donnees = _fusion(donnees_exemple("auvergne"), changements)
+    noms = {financeur: ligne["nomAttribuant"] for financeur, ligne in candidats(depuis_donnees(donnees))}
+    assert noms == {"etat": etat, "conseil_regional": region}
