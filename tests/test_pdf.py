@@ -255,7 +255,7 @@ def test_pdf_metadonnees_concordantes_et_reproductible(outils: None, tmp_path: P
     assert premier == second
     chemin = tmp_path / "bretagne.pdf"
     chemin.write_bytes(premier)
-    titre = "Convention annuelle d'objectifs 2009 — programme régional d'animation des missions locales de Bretagne"
+    titre = "Convention annuelle d’objectifs 2009 — programme régional d’animation des missions locales de Bretagne"
     with pikepdf.open(chemin) as pdf:
         info, xmp = pdf.docinfo, pdf.open_metadata()
         assert str(info["/Title"]) == xmp["dc:title"] == titre
