@@ -380,6 +380,7 @@ def charger(source: str | os.PathLike[str] | IO[str] | IO[bytes] | Mapping[str, 
 
 _CODES = {
     "missing": "champ-manquant",
+    "forme_absente": "champ-manquant",
     "extra_forbidden": "champ-inconnu",
     "texte_invalide": "texte-invalide",
     "texte_vide": "champ-vide",

@@ -9,9 +9,10 @@ affiche et ce dont partent la production et le lot.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from convgen import regles_juridiques
 from convgen.chargement import depuis_donnees, lire
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, erreurs
 from convgen.modele import Convention
@@ -30,6 +31,8 @@ class Examen:
     """La convention, ou ``None`` si les données ne forment pas une convention (voir ``constats``)."""
     constats: list[Constat]
     """Tous les constats, erreurs d'abord, puis dans l'ordre du fichier."""
+    lignes: dict[str, int] = field(default_factory=dict)
+    """Ligne de chaque champ dans le fichier (YAML), pour situer les constats ajoutés ensuite."""
 
     @property
     def erreurs(self) -> list[Constat]:
@@ -38,6 +41,16 @@ class Examen:
     @property
     def alertes(self) -> list[Constat]:
         return [c for c in self.constats if c.gravite is Gravite.ALERTE]
+
+    def pour_version(self, version: str | None) -> Examen:
+        """L'examen complété des constats propres à la version produite (bipartite imposée…)."""
+        if self.convention is None:
+            return self
+        propres = [
+            replace(c, fichier=self.fichier, ligne=_ligne(c.chemin, self.lignes))
+            for c in regles_juridiques.constats_de_version(self.convention, version)
+        ]
+        return replace(self, constats=sorted([*self.constats, *propres], key=_ordre_lecture)) if propres else self
 
     def accepte(self, *, strict: bool = False) -> bool:
         """Vrai si la convention peut être produite (en mode strict, sans alerte non plus)."""
@@ -59,7 +72,7 @@ def examiner(chemin: str | Path) -> Examen:
     except DonneesInvalides as exc:
         return Examen(fichier, None, sorted(exc.constats, key=_ordre_lecture))
     constats = [replace(c, fichier=fichier, ligne=_ligne(c.chemin, lignes)) for c in valider(convention)]
-    return Examen(fichier, convention, sorted(constats, key=_ordre_lecture))
+    return Examen(fichier, convention, sorted(constats, key=_ordre_lecture), lignes)
 
 
 def _ordre_lecture(constat: Constat) -> tuple[int, int]:

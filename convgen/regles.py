@@ -11,6 +11,7 @@ Les chemins des actions désignent leur position dans les données d'entrée
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from stdnum.exceptions import ValidationError as ErreurStdnum
 from stdnum.fr import siret
 
 from convgen.erreurs import Constat, Gravite
-from convgen.francais import date_longue, euros, pourcentage, sans_accents
+from convgen.francais import date_longue, euros, part, pourcentage, sans_accents
 from convgen.modele import CONSEIL_REGIONAL, ActionResolue, Convention
 
 __all__ = [
@@ -95,7 +96,7 @@ def _nom_mission_locale(convention: Convention, constat: Signaler) -> Iterator[C
 @regle(
     "financement-incoherent",
     Gravite.ERREUR,
-    "Coût déclaré différent de la somme des financements, financement négatif ou absent, "
+    "Coût déclaré différent de la somme des financements, financement négatif, nul ou absent, "
     "aucune contribution de l'État.",
 )
 def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat]:
@@ -107,6 +108,12 @@ def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat
             if financement.montant < 0:
                 yield constat(
                     f"montant négatif ({euros(financement.montant)}) pour {financement.libelle}",
+                    f"{chemin}.financements[{j}].montant",
+                )
+            elif financement.montant == 0:  # un financeur à zéro euro n'engage rien : la ligne n'a pas de sens
+                yield constat(
+                    f"financement nul ({euros(financement.montant)}) pour {financement.libelle} : "
+                    "donnez son montant ou retirez la ligne",
                     f"{chemin}.financements[{j}].montant",
                 )
         if action.cout_declare is not None and action.cout_declare != action.total_financements:
@@ -122,9 +129,20 @@ def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat
 @regle(
     "versements-incoherents",
     Gravite.ERREUR,
-    "Les versements ne totalisent pas la contribution de l'État ou tombent hors de l'année.",
+    "Les versements ne totalisent pas la contribution de l'État ou tombent hors de l'année ; signature trop tardive "
+    "pour l'échéancier par défaut.",
 )
 def _versements(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    signature = convention.signature.date
+    if convention.versements is None and signature and signature >= dt.date(convention.annee, 10, 1):
+        # L'échéancier par défaut verse le solde le 1er octobre, après l'avance à la signature.
+        yield constat(
+            f"signée le {date_longue(signature)}, la convention ne peut pas suivre l'échéancier par défaut "
+            "(avance de 80\u00a0% à la signature, solde de 20\u00a0% le 1er octobre) : saisissez les versements "
+            "(« versements »)",
+            "signature.date",
+        )
+        return
     if convention.versements is None:
         # Échéancier par défaut : l'avance tombe à la signature, qui doit donc être dans l'année.
         hors = [v for v in convention.versements_prevus if v.date.year != convention.annee]
@@ -199,7 +217,7 @@ def _message_ratio(convention: Convention, fourchette: tuple[Decimal, Decimal], 
     bas, haut = (pourcentage(b, 0) for b in fourchette)
     return (
         f"le programme ({euros(convention.total_programme)}) représente "
-        f"{pourcentage(convention.ratio_budget)} du budget des missions locales "
+        f"{part(convention.total_programme, convention.budget_missions_locales)} du budget des missions locales "
         f"({euros(convention.budget_missions_locales)}), hors de la fourchette {qualificatif} "
         f"de {bas} à {haut} (circulaire §3)"
     )
@@ -251,8 +269,8 @@ LONGUEUR_MAX_COLONNE = 1200
 def _colonnes_annexe(action: ActionResolue) -> list[tuple[str, str, str]]:
     """(colonne de l'annexe, champ des données, texte) pour chaque colonne de texte libre d'une action."""
     return [
-        ("pourquoi", "pourquoi", "\n".join(action.pourquoi)),
-        ("comment", "comment", "\n".join(action.comment)),
+        ("pourquoi", "pourquoi", "\n".join(action.lignes_pourquoi)),
+        ("comment", "comment", "\n".join(action.lignes_comment)),
         ("qui fait quoi", "methode", "\n".join((action.methode, *action.indicateurs))),
         ("échéancier", "echeancier", action.echeancier),
     ]
@@ -303,15 +321,57 @@ def _region_non_signataire(convention: Convention, constat: Signaler) -> Iterato
         )
 
 
-@regle("seuil-convention", Gravite.INFO, "Contribution de l'État au regard du seuil de 23 000 € (décret 2001-495).")
+@regle(
+    "seuil-convention",
+    Gravite.INFO,
+    "Contribution de l'État au regard du seuil de 23 000 € (décret 2001-495), ou d'un GIP, personne publique.",
+)
 def _seuil(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     total, limite = convention.total_etat, convention.ref.parametres.seuil_convention
     seuil = euros(limite)
+    if convention.structure.forme == "gip":
+        # La loi n° 2000-321 (art. 10) vise les organismes de droit privé ; un GIP est une personne publique.
+        yield constat(
+            f"contribution de l'État de {euros(total)} à un groupement d'intérêt public, personne morale de droit "
+            "public : l'obligation de convention de la loi n° 2000-321 (art. 10 ; décret n° 2001-495), qui vise les "
+            "organismes de droit privé, ne s'applique pas ; la convention procède de la circulaire DGEFP n° 2008-15",
+            "structure.forme_juridique" if convention.structure.forme_juridique else "structure.statut",
+        )
+        return
     if total > limite:
         message = f"contribution de l'État de {euros(total)}, au-delà de {seuil} : la convention est obligatoire"
     else:
         message = f"contribution de l'État de {euros(total)}, ne dépassant pas {seuil} : la convention est facultative"
     yield constat(f"{message} (loi n° 2000-321, art. 10 ; décret n° 2001-495)", "")
+
+
+@regle(
+    "visa-a-completer",
+    Gravite.ALERTE,
+    "Le référentiel ne connaît pas la loi de finances de l'année : son visa reste à compléter à la main.",
+)
+def _visa_loi_de_finances(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    if convention.ref.loi_de_finances(convention.annee) is None:
+        yield constat(
+            f"la loi de finances pour {convention.annee} n'est pas dans la table du référentiel : son visa porte "
+            "un numéro et une date à compléter à la main",
+            "annee",
+        )
+
+
+@regle(
+    "delegation-sans-arrete",
+    Gravite.ALERTE,
+    "Un délégataire signe sans que l'arrêté préfectoral de délégation soit donné : son visa reste à compléter.",
+)
+def _delegation_sans_arrete(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    delegataire = convention.etat.delegataire
+    if delegataire is not None and delegataire.arrete is None:
+        yield constat(
+            f"{delegataire.prenom} {delegataire.nom} signe par délégation du préfet sans arrêté de délégation : "
+            "ajoutez etat.delegataire.arrete (numero, date), sinon le visa porte un numéro et une date à compléter",
+            "etat.delegataire",
+        )
 
 
 ORDRE_GRAVITES = {Gravite.ERREUR: 0, Gravite.ALERTE: 1, Gravite.INFO: 2}
@@ -321,3 +381,6 @@ def valider(convention: Convention) -> list[Constat]:
     """Applique toutes les règles : erreurs d'abord, puis alertes, puis informations."""
     constats = [c for r in REGLES for c in r.verifier(convention)]
     return sorted(constats, key=lambda c: ORDRE_GRAVITES[c.gravite])
+
+
+# Les règles de cohérence juridique s'inscrivent dans REGLES à leur import (elles utilisent ``regle``).

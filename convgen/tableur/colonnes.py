@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
-from convgen.modele import CONSEIL_REGIONAL, ETAT, Civilite, FormeJuridique
+from convgen.modele import CONSEIL_REGIONAL, ETAT, Civilite, FormeJuridique, Statut
 from convgen.referentiel import charger_referentiel, referentiels_disponibles
 from convgen.schemas import descriptions_des_champs
 
@@ -48,7 +48,8 @@ REFERENTIEL = charger_referentiel()
 """Référentiel par défaut : listes déroulantes et tableau des actions de la feuille « Aide »."""
 VALEURS: dict[str, tuple[str, ...]] = {
     "civilites": get_args(Civilite),
-    "statuts": get_args(FormeJuridique),
+    "statuts": get_args(Statut),
+    "formes": get_args(FormeJuridique),
     "numeros": tuple(str(a.numero) for a in REFERENTIEL.actions),
     "objectifs": tuple(str(o.numero) for o in REFERENTIEL.objectifs),
     "referentiels": tuple(referentiels_disponibles()),
@@ -142,7 +143,7 @@ conseil_regional.deliberation.numero | Délibération : numéro | texte | non | 
 conseil_regional.deliberation.date | Délibération : date | date | si délibération | 12 | |
 structure.nom | Structure : nom | texte | oui | 40 | |
 structure.sigle | Structure : sigle | texte | non | 16 | |
-structure.statut | Structure : statut | texte | oui | 14 | statuts |
+structure.statut | Structure : statut | texte | ou forme | 14 | statuts |
 structure.siret | Structure : SIRET | texte | oui | 18 | |
 structure.adresse.voie | Adresse : voie | texte | oui | 30 | |
 structure.adresse.code_postal | Adresse : code postal | texte | oui | 10 | |
@@ -155,6 +156,16 @@ signature.lieu | Signature : lieu | texte | oui | 18 | |
 signature.date | Signature : date | date | non | 12 | |
 signature.exemplaires | Signature : exemplaires | entier | non | 12 | |
 referentiel | Référentiel | texte | non | 26 | referentiels |
+etat.delegataire.arrete.numero | Délégation : arrêté n° | texte | non | 16 | |
+etat.delegataire.arrete.date | Délégation : date de l'arrêté | date | si arrêté | 12 | |
+etat.imputation.programme | Imputation : programme | texte | non | 12 | |
+etat.imputation.action | Imputation : action | texte | non | 10 | |
+etat.imputation.centre_financier | Imputation : centre financier | texte | non | 18 | |
+etat.imputation.domaine_fonctionnel | Imputation : domaine fonctionnel | texte | non | 18 | |
+afficher_ratio | Ratio à l'article 3 | texte | non | 12 | |
+structure.forme_juridique | Structure : forme juridique | texte | ou statut | 14 | formes |
+structure.registre | Structure : registre | texte | non | 18 | |
+etat.comptable | Comptable assignataire | texte | non | 30 | |
 etat.siret | État : SIRET | texte | open data | 18 | |
 etat.nom_attribuant | État : nom publié | texte | non | 30 | |
 conseil_regional.siret | Région : SIRET | texte | non | 18 | |
