@@ -399,7 +399,7 @@ def test_objets_et_chemins_meles(tmp_path: Path) -> None:
         (str(AUVERGNE), convgen.Statut.PRODUIT),
     ]
     (docx,) = rapport.lignes[0].fichiers
-    assert any("ANNUELLE D'OBJECTIFS 2010" in ligne.upper() for ligne in texte_docx(docx))
+    assert any("OBJECTIFS 2010" in ligne.upper() for ligne in texte_docx(docx))
     assert rapport.lignes[0].sha256 == (sha256(docx),)
     assert {c.code for c in rapport.lignes[0].constats} == {"seuil-convention"}
 

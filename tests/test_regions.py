@@ -237,7 +237,7 @@ def test_lot_en_deux_versions_alerte_seulement_la_bipartite(tmp_path: Path) -> N
     with ThreadPoolExecutor(1) as executeur:
         rapport = generer_lot([source], tmp_path, versions=("bipartite", "tripartite"), executor=executeur)
     alertes = {
-        ligne["version"]: [(c["code"], c["chemin"], c["ligne"]) for c in ligne["constats"] if c["gravite"] == "alerte"]
+        ligne.version: [(c.code, c.chemin, c.ligne) for c in ligne.constats if c.gravite == "alerte"]
         for ligne in rapport.lignes
     }
     ligne = source.read_text(encoding="utf-8").splitlines().index("conseil_regional:") + 1

@@ -54,7 +54,9 @@ def test_archive_en_memoire(outils: None) -> None:
         )
         tripartite = texte_docx(archive.read("convention_2009_auvergne_tripartite.docx"))
         assert "La Région Auvergne, représentée par" in tripartite
-        assert "La Région Auvergne" not in texte_docx(archive.read("convention_2009_auvergne_bipartite.docx"))
+        assert "La Région Auvergne, représentée par" not in texte_docx(
+            archive.read("convention_2009_auvergne_bipartite.docx")
+        )
         assert "2010" in texte_docx(archive.read("convention_2010_bretagne_bipartite.docx"))
         assert all(archive.read(n).startswith(b"%PDF-") for n in noms if n.endswith(".pdf"))
 
