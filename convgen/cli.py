@@ -258,6 +258,65 @@ def commande_exemple(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _date(texte: str) -> Any:
+    """``--date AAAA-MM-JJ`` : une date du calendrier."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date « {texte} » invalide (attendu AAAA-MM-JJ, par exemple 2009-09-15)"
+        ) from None
+
+
+def _afficher_resultat(source: str, resultat: Any) -> int:
+    """Constats, puis fichiers écrits ou refus ; le code de sortie (1 si refusé)."""
+    if resultat.constats:
+        _afficher_constats(source, resultat.constats)
+    if resultat.refuse:
+        print("  rien n'a été écrit : données refusées", file=sys.stderr)
+        return 1
+    for chemin in resultat.fichiers:
+        print(f"  écrit : {chemin}")
+    return 0
+
+
+def commande_avenant(arguments: argparse.Namespace) -> int:
+    from convgen.cycle import produire_avenant
+
+    resultat = produire_avenant(
+        arguments.initiale,
+        arguments.modifiee,
+        arguments.sortie,
+        numero=arguments.numero,
+        date=arguments.date,
+        lieu=arguments.lieu,
+        projet=arguments.projet,
+        pdf=arguments.pdf,
+        ecraser=arguments.ecraser,
+    )
+    return _afficher_resultat(arguments.modifiee, resultat)
+
+
+def _commandes_cycle(commandes: Any) -> None:
+    """Les commandes du cycle de la convention : avenant (article 11) et compte rendu d'exécution (article 6)."""
+    avenant = commandes.add_parser(
+        "avenant", help="produit l'avenant qui fait passer d'une version de la convention à l'autre",
+        formatter_class=_Formateur,
+    )  # fmt: skip
+    avenant.add_argument("initiale", metavar="INITIALE", help="la convention signée (YAML ou JSON)")
+    avenant.add_argument("modifiee", metavar="MODIFIEE", help="la convention telle que l'avenant la modifie")
+    avenant.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier des documents")
+    avenant.add_argument("--numero", type=int, default=1, metavar="N", help="numéro de l'avenant (défaut : 1)")
+    avenant.add_argument("--date", type=_date, metavar="AAAA-MM-JJ", help="date de l'avenant (défaut : en blanc)")
+    avenant.add_argument("--lieu", metavar="LIEU", help="lieu de signature de l'avenant (défaut : en blanc)")
+    avenant.add_argument("--pdf", action="store_true", help="produit aussi le PDF/A (LibreOffice requis)")
+    avenant.add_argument("--projet", action="store_true", help="projet : mention PROJET, date en blanc")
+    avenant.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    avenant.set_defaults(executer=commande_avenant)
+
+
 def _analyseur() -> _Analyseur:
     analyseur = _Analyseur(
         prog="convgen",
@@ -267,6 +326,7 @@ def _analyseur() -> _Analyseur:
     )
     commandes = analyseur.add_subparsers(title="commandes", dest="commande", metavar="COMMANDE")
     commandes.required = True
+    _commandes_cycle(commandes)
 
     valider = commandes.add_parser(
         "valider", help="valide des fichiers de convention (YAML ou JSON)", formatter_class=_Formateur

@@ -99,8 +99,12 @@ class _Balise:
 Signaler = Callable[[_Balise, str], None]
 
 
-def verifier_gabarit(source: str | Path | bytes) -> list[ProblemeGabarit]:
-    """Tous les problèmes du gabarit (chemin ou octets), dans l'ordre du document ; liste vide s'il est sain."""
+def verifier_gabarit(source: str | Path | bytes, *, schema: Any = Contexte) -> list[ProblemeGabarit]:
+    """Tous les problèmes du gabarit (chemin ou octets), dans l'ordre du document ; liste vide s'il est sain.
+
+    ``schema`` : le TypedDict des variables offertes (par défaut, celui de la convention ; l'avenant et
+    le compte rendu d'exécution ont le leur).
+    """
     nom = "gabarit" if isinstance(source, bytes) else str(Path(source))
     try:
         octets = source if isinstance(source, bytes) else lire_octets(Path(source))
@@ -109,12 +113,12 @@ def verifier_gabarit(source: str | Path | bytes) -> list[ProblemeGabarit]:
         return [ProblemeGabarit("fichier", str(exc).removeprefix(f"{nom} : "))]
     env = environnement()
     parties = sorted((n for n in entrees if PARTIES_A_RENDRE.match(n)), key=lambda n: (_partie(n), n))
-    return [p for n in parties for p in _verifier_partie(n, entrees[n], env)]
+    return [p for n in parties for p in _verifier_partie(n, entrees[n], env, schema)]
 
 
-def verifier_ou_lever(source: str | Path | bytes, nom: str | Path | None = None) -> None:
+def verifier_ou_lever(source: str | Path | bytes, nom: str | Path | None = None, *, schema: Any = Contexte) -> None:
     """Lève :class:`~convgen.erreurs.GabaritInvalide` (avec tous les problèmes) si le gabarit en a."""
-    problemes = verifier_gabarit(source)
+    problemes = verifier_gabarit(source, schema=schema)
     if problemes:
         raise GabaritInvalide(nom or ("gabarit" if isinstance(source, bytes) else source), problemes)
 
@@ -125,7 +129,7 @@ def _partie(nom: str) -> tuple[int, str]:
     return rang, libelle if rang in (0, 9) else f"{libelle} ({nom})"
 
 
-def _verifier_partie(nom: str, contenu: bytes, env: Environment) -> list[ProblemeGabarit]:
+def _verifier_partie(nom: str, contenu: bytes, env: Environment, schema: Any) -> list[ProblemeGabarit]:
     libelle = _partie(nom)[1]
     try:
         racine = etree.fromstring(contenu, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
@@ -140,7 +144,7 @@ def _verifier_partie(nom: str, contenu: bytes, env: Environment) -> list[Problem
     lignes = _equilibrer([b for b in balises if not b.texte.startswith("{#")], signaler)
     modele = _compiler(lignes, env, signaler)
     if modele is not None:
-        _Analyse(lignes, signaler).bloc(modele.body, {**_champs(Contexte), "range": Any, "namespace": Any})
+        _Analyse(lignes, signaler).bloc(modele.body, {**_champs(schema), "range": Any, "namespace": Any})
     if not trouves and balises:
         try:  # filet de sécurité : ce que compilera le rendu lui-même
             env.parse(preparer_xml(texte_xml(contenu, "gabarit", nom)))

@@ -1,0 +1,147 @@
+"""Les documents du cycle de la convention : l'avenant (article 11) et le compte rendu d'exécution (article 6).
+
+Comme :func:`convgen.gabarit.rendu.generer_docx` pour la convention : les données sont contrôlées
+d'abord (une erreur lève :class:`~convgen.erreurs.DonneesInvalides` et rien n'est écrit), le contexte
+est rendu avec le gabarit livré (ou un gabarit personnalisé, vérifié contre le schéma de son contexte)
+et le document est écrit atomiquement, jamais par-dessus un fichier existant sans ``ecraser``.
+
+``produire_avenant`` et ``produire_bilan`` partent des fichiers (ce que fait la ligne de commande) :
+elles rassemblent les constats situés de chaque fichier et écrivent .docx, .pdf et, pour le bilan, .xlsx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from convgen.avenant import constats_avenant, controler_avenant
+from convgen.contexte_avenant import ContexteAvenant, construire_contexte_avenant
+from convgen.erreurs import Constat, DonneesInvalides, FichierExistant, erreurs
+from convgen.fichiers import chemin_dans, ecrire, ecrire_atomique, nom_sain
+from convgen.gabarit.rendu import Gabarit, charger_gabarit, chemin_gabarit_par_defaut
+from convgen.modele import Convention
+from convgen.pdf import convertir_en_pdf
+from convgen.regles import examiner
+
+GABARIT_AVENANT = "avenant_dgefp_2008_15.docx"
+
+
+def _gabarit(gabarit: str | Path | Gabarit | None, defaut: str, schema: object) -> Gabarit:
+    if isinstance(gabarit, Gabarit):
+        return gabarit
+    return charger_gabarit(gabarit or chemin_gabarit_par_defaut(defaut), schema=schema)
+
+
+def rendre_avenant(
+    initiale: Convention,
+    modifiee: Convention,
+    *,
+    numero: int = 1,
+    date: dt.date | None = None,
+    lieu: str | None = None,
+    projet: bool = False,
+    gabarit: str | Path | Gabarit | None = None,
+) -> bytes:
+    """Le .docx de l'avenant, en octets ; lève :class:`~convgen.erreurs.DonneesInvalides` s'il est refusé."""
+    refus = erreurs(controler_avenant(initiale, modifiee, date=date))
+    if refus:
+        raise DonneesInvalides(refus)
+    contexte = construire_contexte_avenant(initiale, modifiee, numero=numero, date=date, lieu=lieu, projet=projet)
+    return _gabarit(gabarit, GABARIT_AVENANT, ContexteAvenant).rendre(contexte)
+
+
+def generer_avenant(
+    initiale: Convention,
+    modifiee: Convention,
+    destination: str | Path | BinaryIO,
+    *,
+    numero: int = 1,
+    date: dt.date | None = None,
+    lieu: str | None = None,
+    projet: bool = False,
+    gabarit: str | Path | Gabarit | None = None,
+    ecraser: bool = False,
+) -> Path | None:
+    """Écrit l'avenant n° ``numero`` qui fait passer de ``initiale`` à ``modifiee`` (.docx).
+
+    Refusé (:class:`~convgen.erreurs.DonneesInvalides`, codes ``avenant-sans-modification``,
+    ``avenant-parties-differentes``, ``dates-incoherentes`` et ceux de :func:`convgen.valider` sur la
+    convention modifiée) sans rien écrire. ``date`` et ``lieu`` absents restent en blanc, à remplir à la main.
+    """
+    octets = rendre_avenant(initiale, modifiee, numero=numero, date=date, lieu=lieu, projet=projet, gabarit=gabarit)
+    return ecrire(destination, octets, ecraser=ecraser)
+
+
+@dataclass
+class Resultat:
+    """Ce qu'a donné une commande du cycle : constats situés et fichiers écrits (aucun si refus)."""
+
+    constats: list[Constat] = field(default_factory=list)
+    fichiers: list[Path] = field(default_factory=list)
+
+    @property
+    def refuse(self) -> bool:
+        return bool(erreurs(self.constats))
+
+
+def lire_convention(chemin: str | Path, resultat: Resultat) -> Convention | None:
+    """La convention d'un fichier ; ses constats, situés dans le fichier, s'ajoutent au résultat."""
+    examen = examiner(chemin)
+    resultat.constats += examen.constats
+    return examen.convention
+
+
+def ecrire_documents(
+    docx: Path, octets: bytes, *, pdf: bool, ecraser: bool, voisins: dict[str, bytes] | None = None
+) -> list[Path]:
+    """Écrit le .docx et ses voisins (``{".xlsx": octets}``), puis son PDF ; rien si l'un d'eux existe déjà."""
+    fichiers = {docx: octets, **{docx.with_suffix(s): o for s, o in (voisins or {}).items()}}
+    cibles = [*fichiers, *([docx.with_suffix(".pdf")] if pdf else [])]
+    existant = next((c for c in cibles if c.exists()), None)
+    if existant is not None and not ecraser:
+        raise FichierExistant(existant)
+    ecrits = [ecrire_atomique(cible, contenu, ecraser=ecraser) for cible, contenu in fichiers.items()]
+    if pdf:
+        ecrits.append(_pdf(docx, ecraser=ecraser))
+    return ecrits
+
+
+def _pdf(docx: Path, *, ecraser: bool) -> Path:
+    with tempfile.TemporaryDirectory(prefix="convgen-cycle-") as dossier:
+        copie = Path(dossier) / docx.name
+        copie.write_bytes(docx.read_bytes())
+        octets = convertir_en_pdf(copie)
+    return ecrire_atomique(docx.with_suffix(".pdf"), octets, ecraser=ecraser)
+
+
+def produire_avenant(
+    initiale: str | Path,
+    modifiee: str | Path,
+    sortie: str | Path,
+    *,
+    numero: int = 1,
+    date: dt.date | None = None,
+    lieu: str | None = None,
+    projet: bool = False,
+    pdf: bool = False,
+    ecraser: bool = False,
+) -> Resultat:
+    """Lit les deux versions, contrôle l'avenant et écrit ``avenant_<n>_<année>_<région>.docx`` (et .pdf)."""
+    examen = examiner(initiale)  # illisible, rien à comparer ; ses alertes ne concernent plus l’avenant
+    avant, resultat = examen.convention, Resultat()
+    if avant is None:
+        return Resultat(examen.constats)
+    apres = lire_convention(modifiee, resultat)
+    if apres is None:
+        return resultat
+    propres = [replace(c, fichier=str(modifiee)) for c in constats_avenant(avant, apres, date=date)]
+    resultat.constats = [*propres, *resultat.constats]
+    if resultat.refuse:
+        return resultat
+    octets = rendre_avenant(avant, apres, numero=numero, date=date, lieu=lieu, projet=projet)
+    nom = f"avenant_{numero}_{apres.annee}_{nom_sain(apres.region)}.docx"
+    resultat.fichiers = ecrire_documents(chemin_dans(Path(sortie), nom), octets, pdf=pdf, ecraser=ecraser)
+    return resultat

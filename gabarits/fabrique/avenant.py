@@ -1,0 +1,127 @@
+"""Gabarit de l’avenant (article 11 de la convention) : mêmes styles, parties et signatures que la convention.
+
+Variables : celles de :class:`convgen.contexte_avenant.ContexteAvenant`. Les articles de l'avenant sont
+une boucle : chacun a ses alinéas, ses puces et, pour l'article des versements, le nouvel échéancier.
+L'annexe (section paysage) reprend les tableaux d'objectifs et la synthèse financière de la convention.
+"""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.document import Document as DocumentWord
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, Twips
+
+from .annexe import _synthese, _tableau_objectif
+from .briques import cellule, ligne, ligne_balise, paragraphe, solidaires, tableau
+from .clauses import signatures
+from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PORTRAIT, MARGE_CELLULE, TIRET
+from .convention import parties
+from .ooxml import paragraphe_minuscule
+from .paquet import nettoyer_paquet, proprietes, reglages, theme
+from .styles import entete_pied, mise_en_page, numerotation, styles
+
+
+def fabriquer_avenant() -> DocumentWord:
+    """Le gabarit complet de l’avenant."""
+    doc = Document()
+    nettoyer_paquet(doc)
+    styles(doc)
+    numerotation(doc)
+    reglages(doc)
+    theme(doc)
+    premiere = doc.sections[0]
+    mise_en_page(premiere, paysage=False)
+    entete_pied(premiere)
+    _titre(doc)
+    parties(doc)
+    p = paragraphe(doc, "Il est convenu ce qui suit :", gras=True)
+    p.paragraph_format.space_before = Pt(12)
+    p.paragraph_format.keep_with_next = True
+    _articles(doc)
+    signatures(doc)
+    _annexe(doc)
+    proprietes(doc)
+    return doc
+
+
+def _titre(doc: DocumentWord) -> None:
+    for texte, gras in (("RÉPUBLIQUE FRANÇAISE", True), ("Préfecture de la région {{ convention.region }}", False)):
+        p = paragraphe(doc, texte, gras=gras, alignement=WD_ALIGN_PARAGRAPH.CENTER)
+        p.paragraph_format.space_after = Pt(0)
+        p.runs[0].font.size = Pt(9)
+    paragraphe(doc, "{{ avenant.titre }}", "Title")
+    paragraphe(doc, "{{ avenant.sous_titre }}", "Subtitle")
+    paragraphe(doc, "{%p for visa in avenant.visas %}")
+    paragraphe(doc, "{{ visa }}").paragraph_format.space_after = Pt(3)
+    paragraphe(doc, "{%p endfor %}")
+
+
+def _articles(doc: DocumentWord) -> None:
+    """Un article par article modifié de la convention : titre, alinéas, puces, échéancier."""
+    paragraphe(doc, "{%p for article in avenant.articles %}")
+    paragraphe(doc, f"Article\u00a0{{{{ article.numero }}}}\u00a0{TIRET} {{{{ article.titre }}}}", "Heading 2")
+    paragraphe(doc, "{%p for alinea in article.alineas %}")
+    paragraphe(doc, "{{ alinea }}")
+    paragraphe(doc, "{%p endfor %}")
+    paragraphe(doc, "{%p for puce in article.puces %}")
+    paragraphe(doc, "{{ puce }}", "List Bullet")
+    paragraphe(doc, "{%p endfor %}")
+    paragraphe(doc, "{%p if article.echeancier %}")
+    _echeancier(doc)
+    paragraphe(doc, "{%p endif %}")
+    paragraphe(doc, "{%p endfor %}")
+
+
+def _echeancier(doc: DocumentWord) -> None:
+    """Le nouvel échéancier : même tableau que l’article 5 de la convention."""
+    largeurs = (2800, 2600, LARGEUR_PORTRAIT - 5400)
+    t = tableau(doc, largeurs)
+    entete = ligne(t, largeurs, entete=True, fond=FOND_ENTETE)
+    for c, titre in zip(entete.cells, ("Date de versement", "Montant", "Objet du versement"), strict=True):
+        cellule(c, ["**" + titre])
+    ligne_balise(t, largeurs, "{%tr for v in versements %}")
+    r = ligne(t, largeurs)
+    cellule(r.cells[0], ["{{ v.date }}"])
+    cellule(r.cells[1], ["{{ v.montant }}"], alignement=WD_ALIGN_PARAGRAPH.RIGHT)
+    cellule(r.cells[2], ["{{ v.libelle }}"])
+    ligne_balise(t, largeurs, "{%tr endfor %}")
+    total = ligne(t, largeurs, fond=FOND_TOTAL)
+    cellule(total.cells[0], ["**Total"])
+    cellule(total.cells[1], ["**{{ montants.etat }}"], alignement=WD_ALIGN_PARAGRAPH.RIGHT)
+    cellule(total.cells[2], [""])
+    solidaires([entete, r])
+
+
+def _annexe(doc: DocumentWord) -> None:
+    """Section paysage : objectifs modifiés (rédaction consolidée) et synthèse financière nouvelle."""
+    section = doc.add_section()
+    paragraphe_minuscule(doc.paragraphs[-1])
+    mise_en_page(section, paysage=True)
+    paragraphe(doc, "{{ annexe.titre }}", "Heading 1").paragraph_format.space_before = Pt(0)
+    paragraphe(doc, "{%p if avenant.annexe_objectifs %}")
+    paragraphe(
+        doc,
+        "Les objectifs dont une action est ajoutée, retirée ou modifiée par le présent avenant figurent ci-après "
+        "dans leur rédaction consolidée ; ils remplacent ceux de l’annexe de la convention.",
+    )
+    paragraphe(doc, "{%p for mission in annexe.missions %}")
+    paragraphe(doc, "{{ mission.numero }} – {{ mission.intitule }}", "Heading 1")
+    paragraphe(doc, "{%p for objectif in mission.objectifs %}")
+    paragraphe(doc, "Objectif {{ objectif.numero }} – {{ objectif.intitule }}", "Heading 2")
+    _tableau_objectif(doc)
+    paragraphe(doc, "{%p endfor %}")
+    total = paragraphe(
+        doc,
+        "Total de la mission {{ mission.numero }} : {{ mission.total }}, dont État : {{ mission.total_etat }}",
+        gras=True,
+        alignement=WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    total.paragraph_format.space_before = Pt(6)
+    total.paragraph_format.right_indent = Twips(MARGE_CELLULE)
+    paragraphe(doc, "{%p endfor %}")
+    paragraphe(doc, "{%p else %}")
+    paragraphe(doc, "Le présent avenant ne modifie aucune action : les objectifs de l’annexe demeurent inchangés.")
+    paragraphe(doc, "{%p endif %}")
+    _synthese(doc)
+
