@@ -291,7 +291,7 @@ def construire_contexte_avenant(
         "signataires": base["signataires"],
         "annexe": {
             **annexe,
-            "titre": f"Annexe à l'{titre[0].lower()}{titre[1:]} — rédaction consolidée",
+            "titre": f"Annexe à l’{titre[0].lower()}{titre[1:]} — rédaction consolidée",
             "missions": missions,
         },
     }
