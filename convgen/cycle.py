@@ -18,15 +18,22 @@ from pathlib import Path
 from typing import BinaryIO
 
 from convgen.avenant import constats_avenant, controler_avenant
+from convgen.bilan import Bilan, Realisation, charger_realisation, comparer_bilan, controler_bilan
+from convgen.chargement import lire
 from convgen.contexte_avenant import ContexteAvenant, construire_contexte_avenant
-from convgen.erreurs import Constat, DonneesInvalides, FichierExistant, erreurs
+from convgen.contexte_bilan import ContexteBilan, construire_contexte_bilan, series_graphique
+from convgen.erreurs import Constat, DonneesInvalides, FichierExistant, FichierIllisible, Gravite, erreurs
 from convgen.fichiers import chemin_dans, ecrire, ecrire_atomique, nom_sain
+from convgen.gabarit.images import remplacer_image
 from convgen.gabarit.rendu import Gabarit, charger_gabarit, chemin_gabarit_par_defaut
+from convgen.graphique import graphique_missions
 from convgen.modele import Convention
 from convgen.pdf import convertir_en_pdf
-from convgen.regles import examiner
+from convgen.regles import examiner, valider
+from convgen.tableur.bilan import classeur_bilan
 
 GABARIT_AVENANT = "avenant_dgefp_2008_15.docx"
+GABARIT_BILAN = "bilan_dgefp_2008_15.docx"
 
 
 def _gabarit(gabarit: str | Path | Gabarit | None, defaut: str, schema: object) -> Gabarit:
@@ -145,3 +152,82 @@ def produire_avenant(
     nom = f"avenant_{numero}_{apres.annee}_{nom_sain(apres.region)}.docx"
     resultat.fichiers = ecrire_documents(chemin_dans(Path(sortie), nom), octets, pdf=pdf, ecraser=ecraser)
     return resultat
+
+
+# --- Compte rendu d'exécution ------------------------------------------------------------------------
+
+
+def rendre_bilan(
+    convention: Convention, realisation: Realisation, *, gabarit: str | Path | Gabarit | None = None
+) -> tuple[bytes, Bilan]:
+    """Le .docx du compte rendu (graphique compris) et le bilan chiffré ; refusé sur erreur, sans rien écrire.
+
+    Les erreurs des règles de la convention elle-même, comme celles de la réalisation, empêchent le compte rendu.
+    """
+    refus = erreurs([*controler_bilan(convention, realisation), *valider(convention)])
+    if refus:
+        raise DonneesInvalides(refus)
+    bilan = comparer_bilan(convention, realisation)
+    octets = _gabarit(gabarit, GABARIT_BILAN, ContexteBilan).rendre(construire_contexte_bilan(bilan))
+    return remplacer_image(octets, graphique_missions(series_graphique(bilan))), bilan
+
+
+def generer_bilan(
+    convention: Convention,
+    realisation: Realisation,
+    destination: str | Path | BinaryIO,
+    *,
+    gabarit: str | Path | Gabarit | None = None,
+    ecraser: bool = False,
+) -> Path | None:
+    """Écrit le compte rendu d'exécution (.docx) : prévu et réalisé, indicateurs, graphique, reversement dû.
+
+    Refusé (:class:`~convgen.erreurs.DonneesInvalides`) pour ``bilan-convention-differente``,
+    ``bilan-action-inconnue`` ou une erreur de la convention ; ``bilan-action-non-renseignee`` et
+    ``bilan-versements-incoherents`` sont des alertes (:func:`convgen.bilan.controler_bilan`).
+    """
+    octets, _ = rendre_bilan(convention, realisation, gabarit=gabarit)
+    return ecrire(destination, octets, ecraser=ecraser)
+
+
+def lire_realisation(chemin: str | Path, resultat: Resultat) -> Realisation | None:
+    """La réalisation d'un fichier ; une faute de forme devient des constats situés, jamais une exception."""
+    try:
+        return charger_realisation(chemin)
+    except FichierIllisible as exc:
+        resultat.constats.append(
+            Constat("fichier-illisible", Gravite.ERREUR, exc.motif, "", str(chemin), ligne=exc.ligne)
+        )
+    except DonneesInvalides as exc:
+        resultat.constats += exc.constats
+    return None
+
+
+def produire_bilan(
+    convention: str | Path, realisation: str | Path, sortie: str | Path, *, pdf: bool = False, ecraser: bool = False
+) -> Resultat:
+    """Lit convention et réalisation, contrôle, écrit ``bilan_<année>_<région>.docx``, ``.xlsx`` (et ``.pdf``)."""
+    resultat = Resultat()
+    prevue = lire_convention(convention, resultat)
+    realisee = lire_realisation(realisation, resultat)
+    if prevue is None or realisee is None:
+        return resultat
+    lignes = charger_lignes(realisation)
+    resultat.constats += [
+        replace(c, fichier=str(realisation), ligne=lignes.get(c.chemin)) for c in controler_bilan(prevue, realisee)
+    ]
+    if resultat.refuse:
+        return resultat
+    octets, bilan = rendre_bilan(prevue, realisee)
+    docx = chemin_dans(Path(sortie), f"bilan_{prevue.annee}_{nom_sain(prevue.region)}.docx")
+    voisins = {".xlsx": classeur_bilan(bilan)}
+    resultat.fichiers = ecrire_documents(docx, octets, pdf=pdf, ecraser=ecraser, voisins=voisins)
+    return resultat
+
+
+def charger_lignes(chemin: str | Path) -> dict[str, int]:
+    """La ligne de chaque champ d'un fichier YAML (vide pour le JSON ou un fichier illisible)."""
+    try:
+        return lire(chemin)[1]
+    except FichierIllisible:
+        return {}

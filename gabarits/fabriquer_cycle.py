@@ -18,10 +18,12 @@ if str(DOSSIER) not in sys.path:
     sys.path.insert(0, str(DOSSIER))
 
 from fabrique.avenant import fabriquer_avenant  # noqa: E402
+from fabrique.bilan import fabriquer_bilan  # noqa: E402
 from fabrique.paquet import enregistrer  # noqa: E402
 
 GABARITS = {
     "avenant_dgefp_2008_15.docx": fabriquer_avenant,
+    "bilan_dgefp_2008_15.docx": fabriquer_bilan,
 }
 
 

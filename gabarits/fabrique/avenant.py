@@ -124,4 +124,3 @@ def _annexe(doc: DocumentWord) -> None:
     paragraphe(doc, "Le présent avenant ne modifie aucune action : les objectifs de l’annexe demeurent inchangés.")
     paragraphe(doc, "{%p endif %}")
     _synthese(doc)
-
