@@ -299,6 +299,15 @@ def commande_avenant(arguments: argparse.Namespace) -> int:
     return _afficher_resultat(arguments.modifiee, resultat)
 
 
+def commande_bilan(arguments: argparse.Namespace) -> int:
+    from convgen.cycle import produire_bilan
+
+    resultat = produire_bilan(
+        arguments.convention, arguments.realisation, arguments.sortie, pdf=arguments.pdf, ecraser=arguments.ecraser
+    )
+    return _afficher_resultat(arguments.realisation, resultat)
+
+
 def _commandes_cycle(commandes: Any) -> None:
     """Les commandes du cycle de la convention : avenant (article 11) et compte rendu d'exécution (article 6)."""
     avenant = commandes.add_parser(
@@ -315,6 +324,16 @@ def _commandes_cycle(commandes: Any) -> None:
     avenant.add_argument("--projet", action="store_true", help="projet : mention PROJET, date en blanc")
     avenant.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
     avenant.set_defaults(executer=commande_avenant)
+
+    bilan = commandes.add_parser(
+        "bilan", help="produit le compte rendu d'exécution (prévu, réalisé, reversement dû)", formatter_class=_Formateur
+    )
+    bilan.add_argument("convention", metavar="CONVENTION", help="la convention (YAML ou JSON)")
+    bilan.add_argument("realisation", metavar="REALISATION", help="sa réalisation (YAML ou JSON)")
+    bilan.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier des documents")
+    bilan.add_argument("--pdf", action="store_true", help="produit aussi le PDF/A (LibreOffice requis)")
+    bilan.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    bilan.set_defaults(executer=commande_bilan)
 
 
 def _analyseur() -> _Analyseur:

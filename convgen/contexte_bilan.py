@@ -201,7 +201,7 @@ REGLE_REVERSEMENT = (
     "Conformément à l’article 9 de la convention, l’État peut exiger le reversement de la part de sa contribution "
     "qui excède le coût de mise en œuvre du programme. Le reversement dû est l’excédent des financements réalisés "
     "(versements de l’État et autres financements) sur le coût réalisé total, dans la limite de ce que l’État a "
-    "versé, et n’est jamais négatif : reversement = max(0\xa0; min(versé par l’État\xa0; versé par l’État + "
+    "versé, et n’est jamais négatif\xa0: reversement = max(0\xa0; min(versé par l’État\xa0; versé par l’État + "
     "autres financements réalisés − coût réalisé total))."
 )
 
@@ -214,7 +214,7 @@ def _etat(bilan: Bilan) -> CtxPositionEtat:
         conclusion = f"Le reversement dû à l’État s’élève à {euros(du)} ({euros_en_lettres(du)})."
     else:
         conclusion = (
-            f"Aucun reversement n’est dû : le coût réalisé ({euros(position.cout_realise)}) couvre les "
+            f"Aucun reversement n’est dû\xa0: le coût réalisé ({euros(position.cout_realise)}) couvre les "
             f"financements réalisés ({euros(financements)})."
         )
     return {
@@ -262,11 +262,11 @@ def construire_contexte_bilan(bilan: Bilan) -> ContexteBilan:
             "titre": titre,
             "sous_titre": f"de la convention annuelle d’objectifs {c.annee}{numero} relative au "
             f"{base['convention']['objet']}",
-            "introduction": f"Le présent compte rendu est établi par {c.structure.designation} en application de "
-            "l’article 6 de la convention (compte rendu financier prévu par l’article 10 de la loi n°\xa02000-321 du "
-            "12 avril 2000, établi conformément à l’arrêté du 11 octobre 2006, et rapport d’activité). Il rapproche, "
-            "action par action, le coût et les financements réalisés de ceux que prévoyait l’annexe, et les "
-            "résultats atteints des indicateurs.",
+            "introduction": f"Le présent compte rendu est établi par la structure, {c.structure.designation}, "
+            "en application de l’article 6 de la convention (compte rendu financier prévu par l’article 10 de la "
+            "loi n°\xa02000-321 du 12 avril 2000, établi conformément à l’arrêté du 11 octobre 2006, et rapport "
+            "d’activité). Il rapproche, action par action, le coût et les financements réalisés de ceux que "
+            "prévoyait l’annexe, et les résultats atteints des indicateurs.",
             "date": date_longue(r.date),
             "mention": f"Fait à {commune}, le {date_longue(r.date)}.",
             "missions": _missions(bilan),

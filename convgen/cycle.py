@@ -209,6 +209,7 @@ def produire_bilan(
     """Lit convention et réalisation, contrôle, écrit ``bilan_<année>_<région>.docx``, ``.xlsx`` (et ``.pdf``)."""
     resultat = Resultat()
     prevue = lire_convention(convention, resultat)
+    resultat.constats = erreurs(resultat.constats)  # les alertes de la convention ont été lues à sa signature
     realisee = lire_realisation(realisation, resultat)
     if prevue is None or realisee is None:
         return resultat
