@@ -16,8 +16,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from convgen.avenant import Modification, comparer
+    from convgen.bilan import charger_realisation
     from convgen.chargement import charger
     from convgen.contexte import construire_contexte
+    from convgen.cycle import generer_avenant, generer_bilan
     from convgen.erreurs import Constat, ErreurConvgen, Gravite
     from convgen.gabarit.rendu import generer_docx
     from convgen.lot import generer_lot
@@ -30,8 +33,13 @@ __all__ = [
     "Convention",
     "ErreurConvgen",
     "Gravite",
+    "Modification",
     "charger",
+    "charger_realisation",
+    "comparer",
     "construire_contexte",
+    "generer_avenant",
+    "generer_bilan",
     "generer_docx",
     "generer_lot",
     "generer_pdf",
@@ -43,8 +51,13 @@ _ORIGINES = {
     "Convention": "convgen.modele",
     "ErreurConvgen": "convgen.erreurs",
     "Gravite": "convgen.erreurs",
+    "Modification": "convgen.avenant",
     "charger": "convgen.chargement",
+    "charger_realisation": "convgen.bilan",
+    "comparer": "convgen.avenant",
     "construire_contexte": "convgen.contexte",
+    "generer_avenant": "convgen.cycle",
+    "generer_bilan": "convgen.cycle",
     "generer_docx": "convgen.gabarit.rendu",
     "generer_lot": "convgen.lot",
     "generer_pdf": "convgen.pdf",

@@ -184,16 +184,20 @@ def test_articles_numerotes_et_annexe_restreinte() -> None:
 # --- Le document ------------------------------------------------------------------------------------
 
 
-def test_gabarit_livre_sain_et_reconstruit_a_l_identique(tmp_path: Path) -> None:
-    livre = chemin_gabarit_par_defaut(GABARIT_AVENANT)
-    assert verifier_gabarit(livre, schema=ContexteAvenant) == []
+def test_gabarits_du_cycle_sains_et_reconstruits_a_l_identique(tmp_path: Path) -> None:
+    """``gabarits/fabriquer_cycle.py`` refait, octet pour octet, les deux gabarits livrés (avenant, bilan)."""
+    from convgen.contexte_bilan import ContexteBilan
+    from convgen.cycle import GABARIT_BILAN
+
+    assert verifier_gabarit(chemin_gabarit_par_defaut(GABARIT_AVENANT), schema=ContexteAvenant) == []
+    assert verifier_gabarit(chemin_gabarit_par_defaut(GABARIT_BILAN), schema=ContexteBilan) == []
     copie = tmp_path / "gabarits"
     copie.mkdir()
-    for fichier in ("fabriquer_cycle.py",):
-        (copie / fichier).write_bytes((RACINE / "gabarits" / fichier).read_bytes())
+    (copie / "fabriquer_cycle.py").write_bytes((RACINE / "gabarits" / "fabriquer_cycle.py").read_bytes())
     (copie / "fabrique").symlink_to(RACINE / "gabarits" / "fabrique")
     subprocess.run([sys.executable, str(copie / "fabriquer_cycle.py")], check=True, capture_output=True, timeout=120)
-    assert (copie / GABARIT_AVENANT).read_bytes() == livre.read_bytes()
+    for nom in (GABARIT_AVENANT, GABARIT_BILAN):
+        assert (copie / nom).read_bytes() == chemin_gabarit_par_defaut(nom).read_bytes(), nom
 
 
 def test_texte_de_reference(tmp_path: Path) -> None:
