@@ -62,7 +62,8 @@ def _articles(doc: DocumentWord) -> None:
     paragraphe(doc, "{%p for article in avenant.articles %}")
     paragraphe(doc, f"Article\u00a0{{{{ article.numero }}}}\u00a0{TIRET} {{{{ article.titre }}}}", "Heading 2")
     paragraphe(doc, "{%p for alinea in article.alineas %}")
-    paragraphe(doc, "{{ alinea }}")
+    # Alinéas solidaires de ce qui suit : la phrase qui annonce l'échéancier ne reste jamais seule en bas de page.
+    paragraphe(doc, "{{ alinea }}").paragraph_format.keep_with_next = True
     paragraphe(doc, "{%p endfor %}")
     paragraphe(doc, "{%p for puce in article.puces %}")
     paragraphe(doc, "{{ puce }}", "List Bullet")
