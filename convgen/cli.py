@@ -157,6 +157,7 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             projet=arguments.projet,
             gabarit=arguments.gabarit,
             progression=progression,
+            bilans=arguments.bilans,
         )
     for ligne in rapport.lignes_en_echec:
         codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
@@ -345,7 +346,6 @@ def _analyseur() -> _Analyseur:
     )
     commandes = analyseur.add_subparsers(title="commandes", dest="commande", metavar="COMMANDE")
     commandes.required = True
-    _commandes_cycle(commandes)
 
     valider = commandes.add_parser(
         "valider", help="valide des fichiers de convention (YAML ou JSON)", formatter_class=_Formateur
@@ -399,6 +399,9 @@ def _analyseur() -> _Analyseur:
     lot.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé")
     lot.add_argument("--strict", action="store_true", help="refuse aussi les entrées qui ont des alertes")
     lot.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    lot.add_argument(
+        "--bilans", metavar="DOSSIER", help="réalisations (YAML/JSON) : produit aussi leurs comptes rendus d'exécution"
+    )
     lot.set_defaults(executer=commande_lot)
 
     modele = commandes.add_parser("modele-tableur", help="écrit un classeur Excel vide à remplir")
@@ -419,6 +422,7 @@ def _analyseur() -> _Analyseur:
 
     exemple = commandes.add_parser("exemple", help="affiche un fichier de départ commenté")
     exemple.set_defaults(executer=commande_exemple)
+    _commandes_cycle(commandes)
     return analyseur
 
 

@@ -191,13 +191,15 @@ def generer_lot(
     projet: bool = False,
     gabarit: str | Path | None = None,
     progression: Callable[[Avancement], None] | None = None,
+    bilans: str | Path | None = None,
 ) -> RapportLot:
     """Produit les conventions de toutes les sources dans ``sortie`` ; rend le bilan.
 
     ``executor`` : n'importe quel ``concurrent.futures.Executor`` (par défaut, un processus
     par cœur). Les tâches et leurs résultats sont de petits objets sérialisables ; les
     documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
-    être accessible.
+    être accessible. ``bilans`` : dossier des réalisations, dont les comptes rendus d'exécution sont
+    produits à la suite (voir :mod:`convgen.lot_bilans`).
     """
     from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
@@ -231,6 +233,11 @@ def generer_lot(
             for ligne in convertir_lignes(suivi.a_convertir()):
                 suivi.consigner(ligne, fin_de_tache=True)
         rapport = RapportLot([suivi.lignes[i] for i in sorted(suivi.lignes)])
+        if bilans is not None:
+            from convgen.lot_bilans import produire_bilans
+
+            # Un compte rendu de ce lot est remplacé à la reprise : il dépend de conventions qu'on vient de relire.
+            rapport.lignes += produire_bilans(rapport.lignes, bilans, dossier, pdf=pdf, ecraser=ecraser or reprendre)
         rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
         return rapport
     finally:
