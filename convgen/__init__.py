@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from convgen.gabarit.rendu import generer_docx
     from convgen.lot import generer_lot
     from convgen.modele import Convention
+    from convgen.opendata import donnees_essentielles
     from convgen.pdf import generer_pdf
     from convgen.regles import valider
 
@@ -38,6 +39,7 @@ __all__ = [
     "charger_realisation",
     "comparer",
     "construire_contexte",
+    "donnees_essentielles",
     "generer_avenant",
     "generer_bilan",
     "generer_docx",
@@ -56,6 +58,7 @@ _ORIGINES = {
     "charger_realisation": "convgen.bilan",
     "comparer": "convgen.avenant",
     "construire_contexte": "convgen.contexte",
+    "donnees_essentielles": "convgen.opendata",
     "generer_avenant": "convgen.cycle",
     "generer_bilan": "convgen.cycle",
     "generer_docx": "convgen.gabarit.rendu",
