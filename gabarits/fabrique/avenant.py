@@ -7,32 +7,24 @@ L'annexe (section paysage) reprend les tableaux d'objectifs et la synthèse fina
 
 from __future__ import annotations
 
-from docx import Document
 from docx.document import Document as DocumentWord
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, Twips
 
 from .annexe import _synthese, _tableau_objectif
-from .briques import cellule, ligne, ligne_balise, paragraphe, solidaires, tableau
+from .briques import paragraphe
 from .clauses import signatures
-from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PORTRAIT, MARGE_CELLULE, TIRET
-from .convention import parties
+from .constantes import MARGE_CELLULE, TIRET
+from .convention import _echeancier_versements, parties
+from .cycle import document_portrait, timbre
 from .ooxml import paragraphe_minuscule
-from .paquet import nettoyer_paquet, proprietes, reglages, theme
-from .styles import entete_pied, mise_en_page, numerotation, styles
+from .paquet import proprietes
+from .styles import mise_en_page
 
 
 def fabriquer_avenant() -> DocumentWord:
     """Le gabarit complet de l’avenant."""
-    doc = Document()
-    nettoyer_paquet(doc)
-    styles(doc)
-    numerotation(doc)
-    reglages(doc)
-    theme(doc)
-    premiere = doc.sections[0]
-    mise_en_page(premiere, paysage=False)
-    entete_pied(premiere)
+    doc = document_portrait()
     _titre(doc)
     parties(doc)
     p = paragraphe(doc, "Il est convenu ce qui suit :", gras=True)
@@ -46,10 +38,7 @@ def fabriquer_avenant() -> DocumentWord:
 
 
 def _titre(doc: DocumentWord) -> None:
-    for texte, gras in (("RÉPUBLIQUE FRANÇAISE", True), ("Préfecture de la région {{ convention.region }}", False)):
-        p = paragraphe(doc, texte, gras=gras, alignement=WD_ALIGN_PARAGRAPH.CENTER)
-        p.paragraph_format.space_after = Pt(0)
-        p.runs[0].font.size = Pt(9)
+    timbre(doc, "Préfecture de la région {{ convention.region }}")
     paragraphe(doc, "{{ avenant.titre }}", "Title")
     paragraphe(doc, "{{ avenant.sous_titre }}", "Subtitle")
     paragraphe(doc, "{%p for visa in avenant.visas %}")
@@ -69,29 +58,9 @@ def _articles(doc: DocumentWord) -> None:
     paragraphe(doc, "{{ puce }}", "List Bullet")
     paragraphe(doc, "{%p endfor %}")
     paragraphe(doc, "{%p if article.echeancier %}")
-    _echeancier(doc)
+    _echeancier_versements(doc)  # le tableau de l’article 5 de la convention
     paragraphe(doc, "{%p endif %}")
     paragraphe(doc, "{%p endfor %}")
-
-
-def _echeancier(doc: DocumentWord) -> None:
-    """Le nouvel échéancier : même tableau que l’article 5 de la convention."""
-    largeurs = (2800, 2600, LARGEUR_PORTRAIT - 5400)
-    t = tableau(doc, largeurs)
-    entete = ligne(t, largeurs, entete=True, fond=FOND_ENTETE)
-    for c, titre in zip(entete.cells, ("Date de versement", "Montant", "Objet du versement"), strict=True):
-        cellule(c, ["**" + titre])
-    ligne_balise(t, largeurs, "{%tr for v in versements %}")
-    r = ligne(t, largeurs)
-    cellule(r.cells[0], ["{{ v.date }}"])
-    cellule(r.cells[1], ["{{ v.montant }}"], alignement=WD_ALIGN_PARAGRAPH.RIGHT)
-    cellule(r.cells[2], ["{{ v.libelle }}"])
-    ligne_balise(t, largeurs, "{%tr endfor %}")
-    total = ligne(t, largeurs, fond=FOND_TOTAL)
-    cellule(total.cells[0], ["**Total"])
-    cellule(total.cells[1], ["**{{ montants.etat }}"], alignement=WD_ALIGN_PARAGRAPH.RIGHT)
-    cellule(total.cells[2], [""])
-    solidaires([entete, r])
 
 
 def _annexe(doc: DocumentWord) -> None:

@@ -12,7 +12,6 @@ import zlib
 from collections.abc import Sequence
 from io import BytesIO
 
-from docx import Document
 from docx.document import Document as DocumentWord
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
@@ -20,9 +19,9 @@ from docx.table import Table, _Row
 
 from .briques import cellule, ligne, ligne_balise, paragraphe, solidaires, tableau
 from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PORTRAIT
+from .cycle import document_portrait, timbre
 from .ooxml import bordures
-from .paquet import nettoyer_paquet, proprietes, reglages, theme
-from .styles import entete_pied, mise_en_page, numerotation, styles
+from .paquet import proprietes
 
 DROITE = WD_ALIGN_PARAGRAPH.RIGHT
 MONTANTS = ("Prévu", "Réalisé", "Écart", "Écart en %")
@@ -33,15 +32,7 @@ LARGEURS_FINANCEURS = (LARGEUR_PORTRAIT - 4 * MONTANT, *(MONTANT,) * 4)
 
 def fabriquer_bilan() -> DocumentWord:
     """Le gabarit complet du compte rendu d'exécution."""
-    doc = Document()
-    nettoyer_paquet(doc)
-    styles(doc)
-    numerotation(doc)
-    reglages(doc)
-    theme(doc)
-    section = doc.sections[0]
-    mise_en_page(section, paysage=False)
-    entete_pied(section)
+    doc = document_portrait()
     _titre(doc)
     _execution(doc)
     _financeurs(doc)
@@ -54,10 +45,7 @@ def fabriquer_bilan() -> DocumentWord:
 
 
 def _titre(doc: DocumentWord) -> None:
-    for texte, gras in (("RÉPUBLIQUE FRANÇAISE", True), ("{{ structure.designation }}", False)):
-        p = paragraphe(doc, texte, gras=gras, alignement=WD_ALIGN_PARAGRAPH.CENTER)
-        p.paragraph_format.space_after = Pt(0)
-        p.runs[0].font.size = Pt(9)
+    timbre(doc, "{{ structure.designation }}")
     paragraphe(doc, "{{ bilan.titre }}", "Title")
     paragraphe(doc, "{{ bilan.sous_titre }}", "Subtitle")
     paragraphe(doc, "{{ bilan.introduction }}")
