@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from convgen.avenant import Modification, comparer
-    from convgen.bilan import charger_realisation
     from convgen.chargement import charger
     from convgen.contexte import construire_contexte
-    from convgen.cycle import generer_avenant, generer_bilan
+    from convgen.cycle import charger_realisation, generer_avenant, generer_bilan
     from convgen.erreurs import Constat, ErreurConvgen, Gravite
     from convgen.gabarit.rendu import generer_docx
     from convgen.lot import generer_lot
@@ -55,7 +54,7 @@ _ORIGINES = {
     "Gravite": "convgen.erreurs",
     "Modification": "convgen.avenant",
     "charger": "convgen.chargement",
-    "charger_realisation": "convgen.bilan",
+    "charger_realisation": "convgen.cycle",
     "comparer": "convgen.avenant",
     "construire_contexte": "convgen.contexte",
     "donnees_essentielles": "convgen.opendata",

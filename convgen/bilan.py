@@ -5,8 +5,9 @@ compte rendu financier (loi n° 2000-321, art. 10 ; arrêté du 11 octobre 2006)
 qui rend compte de chaque action au regard de ses indicateurs. Article 9 : « L'État peut exiger le
 reversement de la part de sa contribution qui excéderait le coût de mise en œuvre du programme ».
 
-La *réalisation* (YAML ou JSON) reprend la numérotation des actions de la convention ; ``comparer_bilan``
-rapproche les deux, action par action, financeur par financeur, et calcule le reversement dû :
+La *réalisation* (YAML, JSON ou feuille de classeur, :mod:`convgen.tableur.realisation`) reprend la
+numérotation des actions de la convention ; ``comparer_bilan`` rapproche les deux, action par action,
+financeur par financeur, et calcule le reversement dû :
 
     reversement = max(0, min(versé par l'État, versé par l'État + autres financements réalisés − coût réalisé))
 
@@ -80,8 +81,11 @@ def depuis_donnees_realisation(
         raise DonneesInvalides(constats_de_validation(exc, fichier=fichier, lignes=lignes), fichier=fichier) from None
 
 
-def charger_realisation(chemin: str | Path) -> Realisation:
-    """Lit et valide le fichier YAML ou JSON d'une réalisation (même lecture sûre que les conventions)."""
+def charger_realisation_texte(chemin: str | Path) -> Realisation:
+    """Lit et valide le fichier YAML ou JSON d'une réalisation (même lecture sûre que les conventions).
+
+    :func:`convgen.cycle.charger_realisation` lit aussi une feuille de classeur.
+    """
     from convgen.chargement import lire
 
     donnees, lignes = lire(chemin)

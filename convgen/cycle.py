@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from convgen.avenant import constats_avenant, controler_avenant
-from convgen.bilan import Bilan, Realisation, charger_realisation, comparer_bilan, controler_bilan
+from convgen.bilan import Bilan, Realisation, charger_realisation_texte, comparer_bilan, controler_bilan
 from convgen.chargement import lire
 from convgen.contexte_avenant import ContexteAvenant, construire_contexte_avenant
 from convgen.contexte_bilan import ContexteBilan, construire_contexte_bilan, series_graphique
@@ -31,6 +31,7 @@ from convgen.modele import Convention
 from convgen.pdf import convertir_en_pdf
 from convgen.regles import examiner, valider
 from convgen.tableur.bilan import classeur_bilan
+from convgen.tableur.lecture import est_tableur
 
 GABARIT_AVENANT = "avenant_dgefp_2008_15.docx"
 GABARIT_BILAN = "bilan_dgefp_2008_15.docx"
@@ -188,6 +189,19 @@ def generer_bilan(
     """
     octets, _ = rendre_bilan(convention, realisation, gabarit=gabarit)
     return ecrire(destination, octets, ecraser=ecraser)
+
+
+def charger_realisation(chemin: str | Path) -> Realisation:
+    """Lit et valide une réalisation : YAML, JSON, ou feuille « Réalisation » d'un classeur .xlsx.
+
+    Lève :class:`~convgen.erreurs.FichierIllisible` ou :class:`~convgen.erreurs.DonneesInvalides`
+    (tous les constats, situés par ligne ou par feuille, ligne et colonne).
+    """
+    if est_tableur(chemin):
+        from convgen.tableur.realisation import lire_realisation_tableur
+
+        return lire_realisation_tableur(chemin)
+    return charger_realisation_texte(chemin)
 
 
 def lire_realisation(chemin: str | Path, resultat: Resultat) -> Realisation | None:

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from convgen.bilan import Bilan, Realisation, charger_realisation, controler_bilan
-from convgen.cycle import ecrire_documents, rendre_bilan
+from convgen.bilan import Bilan, Realisation, controler_bilan
+from convgen.cycle import charger_realisation, ecrire_documents, rendre_bilan
 from convgen.erreurs import Constat, DonneesInvalides, ErreurConvgen, FichierIllisible, Gravite
 from convgen.fichiers import chemin_dans, nom_sain
 from convgen.modele import Convention
@@ -23,7 +23,7 @@ from convgen.production import Statut, examiner_source
 from convgen.rapport import empreinte_fichiers
 from convgen.tableur.bilan import classeur_bilan
 
-EXTENSIONS = (".yaml", ".yml", ".json")
+EXTENSIONS = (".yaml", ".yml", ".json", ".xlsx")
 VERSION = "bilan"
 
 

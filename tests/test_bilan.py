@@ -21,14 +21,13 @@ from openpyxl import load_workbook
 
 from convgen.bilan import (
     Realisation,
-    charger_realisation,
     comparer_bilan,
     controler_bilan,
     depuis_donnees_realisation,
     reversement_du,
 )
 from convgen.contexte_bilan import ContexteBilan, construire_contexte_bilan
-from convgen.cycle import GABARIT_BILAN, generer_bilan, rendre_bilan
+from convgen.cycle import GABARIT_BILAN, charger_realisation, generer_bilan, rendre_bilan
 from convgen.erreurs import DonneesInvalides, Gravite
 from convgen.francais import euros
 from convgen.gabarit.rendu import chemin_gabarit_par_defaut
@@ -229,3 +228,59 @@ def test_bilan_pdf(outils: None, tmp_path: Path) -> None:
     assert "Le reversement dû à l’État s’élève à 4 700,50 € (quatre mille sept cents euros et cinquante centimes)." in (
         texte
     )
+
+
+# --- La réalisation en feuille de classeur ------------------------------------------------------------
+
+
+def classeur_realisation(chemin: Path, donnees: dict[str, Any], *, entetes: bool = True) -> Path:
+    """La réalisation écrite dans une feuille « Réalisation » (données générales, puis tableau des actions)."""
+    from openpyxl import Workbook
+
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Réalisation"
+    for libelle, cle in (("Année", "annee"), ("Région", "region"), ("Date", "date")):
+        feuille.append([libelle, donnees[cle]])
+    for versement in donnees["versements_recus"]:
+        feuille.append(["Versement reçu", versement["date"], versement["montant"]])
+    feuille.append([])
+    if entetes:
+        feuille.append(["N° action", "Coût réalisé", "Financeur", "Montant", "Résultats atteints", "Commentaire"])
+    for action in donnees["actions"]:
+        for rang, f in enumerate(action["financements"]):
+            premier = rang == 0
+            feuille.append([
+                action["numero"], action["cout_realise"] if premier else None,
+                "État" if f["financeur"] == "etat" else f["financeur"], f["montant"],
+                "\n".join(action.get("indicateurs", [])) if premier else None,
+                action.get("commentaire") if premier else None,
+            ])  # fmt: skip
+    classeur.save(chemin)
+    return chemin
+
+
+def test_realisation_en_classeur(tmp_path: Path) -> None:
+    chemin = classeur_realisation(tmp_path / "realisation.xlsx", _EXEMPLE)
+    assert charger_realisation(chemin) == charger_realisation(REALISATION)
+
+
+def test_realisation_en_classeur_erreur_situee(tmp_path: Path) -> None:
+    fautive = modifier(copy.deepcopy(_EXEMPLE), {"actions[1].financements[1].montant": "douze"})
+    with pytest.raises(DonneesInvalides) as exc:
+        charger_realisation(classeur_realisation(tmp_path / "realisation.xlsx", fautive))
+    (constat,) = exc.value.constats
+    # lignes 1 à 5 : données générales ; 6 vide ; 7 en-têtes ; action 1 en 8-10, action 3 en 11-12
+    assert (constat.code, constat.feuille, constat.ligne, constat.chemin) == (
+        "montant-invalide",
+        "Réalisation",
+        12,
+        "actions[1].financements[1].montant",
+    )
+
+
+def test_realisation_en_classeur_sans_tableau(tmp_path: Path) -> None:
+    from convgen.erreurs import FichierIllisible
+
+    with pytest.raises(FichierIllisible, match="N° action"):
+        charger_realisation(classeur_realisation(tmp_path / "r.xlsx", _EXEMPLE, entetes=False))
