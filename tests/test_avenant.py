@@ -240,3 +240,14 @@ def test_commande_avenant_pdf(outils: None, tmp_path: Path) -> None:
     texte = texte_pdf(tmp_path / "avenant_1_2009_auvergne.pdf")
     assert "Avenant n° 1" in texte
     assert "Les autres stipulations de la convention demeurent inchangées." in texte
+
+
+def test_projet_laisse_la_date_en_blanc() -> None:
+    contexte = construire_contexte_avenant(
+        auvergne(), auvergne({"etat.prefet.nom": "Dupont"}), date=dt.date(2009, 9, 15), lieu="Clermont-Ferrand",
+        projet=True,
+    )  # fmt: skip
+    assert (
+        contexte["signature"]["mention"] == f"Fait à Clermont-Ferrand, le {'…' * 12}, en trois exemplaires originaux."
+    )
+    assert contexte["convention"]["mention_projet"] == "PROJET"

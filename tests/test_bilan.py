@@ -284,3 +284,24 @@ def test_realisation_en_classeur_sans_tableau(tmp_path: Path) -> None:
 
     with pytest.raises(FichierIllisible, match="N° action"):
         charger_realisation(classeur_realisation(tmp_path / "r.xlsx", _EXEMPLE, entetes=False))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    couts=st.lists(montants, min_size=5, max_size=5),
+    recus=st.lists(montants, max_size=3),
+    autres=st.lists(montants, min_size=5, max_size=5),
+)
+def test_propriete_du_reversement_sur_un_bilan(
+    couts: list[Decimal], recus: list[Decimal], autres: list[Decimal]
+) -> None:
+    """Réalisations quelconques de la convention d’Auvergne : jamais plus que versé ; rien si tout est dépensé."""
+    donnees = copy.deepcopy(_EXEMPLE)
+    donnees["versements_recus"] = [{"date": "2009-04-03", "montant": m} for m in recus]
+    for action, cout, autre in zip(donnees["actions"], couts, autres, strict=True):
+        action["cout_realise"] = cout
+        action["financements"] = [{"financeur": "Fonds social européen (FSE)", "montant": autre}]
+    position = comparer_bilan(convention_exemple("auvergne"), depuis_donnees_realisation(donnees)).etat
+    assert Decimal(0) <= position.reversement <= position.verse == sum(recus, Decimal(0))
+    if position.cout_realise >= position.verse + position.autres_realises:
+        assert position.reversement == 0
