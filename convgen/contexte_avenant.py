@@ -157,14 +157,16 @@ def _puce_action(m: Modification) -> str:
 
 
 def _puce_partie(m: Modification) -> str:
-    avant = m.avant if isinstance(m.avant, str) else "(sans objet)"
-    apres = m.apres if isinstance(m.apres, str) else "(sans objet)"
-    return f"{m.libelle} : {apres}, au lieu de {avant} ;"
+    if m.avant is None:
+        return f"{m.libelle} : {m.apres} ;"
+    if m.apres is None:
+        return f"{m.libelle} : sans objet désormais (auparavant {m.avant}) ;"
+    return f"{m.libelle} : {m.apres}, au lieu de {m.avant} ;"
 
 
 def _terminer(puces: list[str]) -> list[str]:
     """La dernière puce d’une énumération finit par un point."""
-    return [*puces[:-1], puces[-1].removesuffix(" ;") + "."] if puces else puces
+    return [*puces[:-1], puces[-1].rstrip(" \xa0;") + "."] if puces else puces
 
 
 def _articles(modifications: list[Modification], modifiee: Convention) -> list[CtxArticleAvenant]:
