@@ -246,7 +246,12 @@ def _dates(a: Convention, b: Convention, date: dt.date | None) -> Iterator[Const
             yield _constat(
                 "dates-incoherentes",
                 f"le versement du {date_longue(versement.date)} ({euros(versement.montant)}), échu avant l’avenant, "
-                "ne peut plus être modifié : reprenez-le tel quel",
+                "ne peut plus être modifié : reprenez-le tel quel"
+                + (
+                    " dans « versements » (l’échéancier par défaut se recalcule sur la nouvelle contribution)"
+                    if b.versements is None
+                    else ""
+                ),
                 "versements",
             )
 

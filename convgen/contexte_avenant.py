@@ -71,6 +71,8 @@ class CtxAvenant(TypedDict):
     """Articles de l’avenant, le dernier rappelant que les autres stipulations demeurent."""
     annexe_objectifs: bool
     """Vrai si l’annexe consolidée comporte des objectifs modifiés."""
+    annexe_texte: str
+    """Ce que contient l’annexe de l’avenant (objectifs consolidés, objectifs retirés, ou aucun)."""
 
 
 @with_config(_DOCUMENTE)
@@ -169,7 +171,21 @@ def _terminer(puces: list[str]) -> list[str]:
     return [*puces[:-1], puces[-1].rstrip(" \xa0;") + "."] if puces else puces
 
 
-def _articles(modifications: list[Modification], modifiee: Convention) -> list[CtxArticleAvenant]:
+def _annexe_texte(modifications: list[Modification], objectifs_consolides: bool) -> str:
+    """La phrase d’ouverture de l’annexe de l’avenant, selon ce qu’elle contient."""
+    if objectifs_consolides:
+        return (
+            "Les objectifs dont une action est ajoutée, retirée ou modifiée par le présent avenant figurent ci-après "
+            "dans leur rédaction consolidée ; ils remplacent ceux de l’annexe de la convention."
+        )
+    if any(m.article == ARTICLE_ANNEXE for m in modifications):
+        return "Les objectifs dont le présent avenant retire les actions n’en comptent plus aucune : ils sont retirés."
+    return "Le présent avenant ne modifie aucune action : les objectifs de l’annexe demeurent inchangés."
+
+
+def _articles(
+    modifications: list[Modification], modifiee: Convention, objectifs_consolides: bool
+) -> list[CtxArticleAvenant]:
     par_article: dict[int | None, list[Modification]] = defaultdict(list)
     for m in modifications:
         par_article[m.article].append(m)
@@ -193,8 +209,8 @@ def _articles(modifications: list[Modification], modifiee: Convention) -> list[C
             [
                 "Les objectifs modifiés figurent, dans leur rédaction consolidée, en annexe au présent avenant, "
                 "qui présente aussi la synthèse financière du programme ainsi modifié."
-                if ARTICLE_ANNEXE in par_article
-                else "L’annexe au présent avenant présente la synthèse financière du programme.",
+                if objectifs_consolides
+                else "L’annexe au présent avenant présente la synthèse financière du programme ainsi modifié.",
                 "Les autres stipulations de la convention demeurent inchangées.",
                 "Le présent avenant prend effet à la date de sa signature par les parties.",
             ],
@@ -276,8 +292,9 @@ def construire_contexte_avenant(
             "titre": titre,
             "sous_titre": f"à la {reference} relative au {base['convention']['objet']}",
             "visas": visas,
-            "articles": _articles(modifications, modifiee),
+            "articles": _articles(modifications, modifiee, bool(missions)),
             "annexe_objectifs": bool(missions),
+            "annexe_texte": insecables(_annexe_texte(modifications, bool(missions))),
         },
         "etat": base["etat"],
         "region": base["region"],

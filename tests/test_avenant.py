@@ -251,3 +251,20 @@ def test_projet_laisse_la_date_en_blanc() -> None:
         contexte["signature"]["mention"] == f"Fait à Clermont-Ferrand, le {'…' * 12}, en trois exemplaires originaux."
     )
     assert contexte["convention"]["mention_projet"] == "PROJET"
+
+
+@pytest.mark.parametrize(
+    ("actions", "debut", "objectifs"),
+    [
+        ([a for a in donnees_exemple("auvergne")["actions"] if "objectif" not in a], "Les objectifs dont le présent "
+         "avenant retire les actions n’en comptent plus aucune", []),
+        ([*donnees_exemple("auvergne")["actions"], ACTION_LOCALE], "Les objectifs dont une action est ajoutée", ["2"]),
+        (None, "Le présent avenant ne modifie aucune action", []),
+    ],
+    ids=["objectif-vide", "objectif-complete", "sans-action"],
+)  # fmt: skip
+def test_annexe_de_l_avenant(actions: list[Any] | None, debut: str, objectifs: list[str]) -> None:
+    changements = {} if actions is not None else {"etat.prefet.nom": "Dupont"}
+    contexte = construire_contexte_avenant(auvergne(), auvergne(changements, actions=actions))
+    assert contexte["avenant"]["annexe_texte"].startswith(debut)
+    assert [o["numero"] for m in contexte["annexe"]["missions"] for o in m["objectifs"]] == objectifs
