@@ -268,3 +268,19 @@ def test_annexe_de_l_avenant(actions: list[Any] | None, debut: str, objectifs: l
     contexte = construire_contexte_avenant(auvergne(), auvergne(changements, actions=actions))
     assert contexte["avenant"]["annexe_texte"].startswith(debut)
     assert [o["numero"] for m in contexte["annexe"]["missions"] for o in m["objectifs"]] == objectifs
+
+
+@pytest.mark.parametrize(("sorte", "changements", "actions", "objets"), SORTES, ids=[s[0] for s in SORTES])
+def test_chaque_sorte_rendue(
+    sorte: str, changements: dict[str, Any], actions: list[Any] | None, objets: list[str]
+) -> None:
+    """Chaque sorte de modification donne un document Word complet, relu par python-docx."""
+    import io
+
+    tampon = io.BytesIO()
+    generer_avenant(auvergne(), auvergne(changements, actions=actions), tampon, date=dt.date(2009, 3, 15))
+    texte = texte_docx(tampon.getvalue())
+    assert "Les autres stipulations de la convention demeurent inchangées." in texte
+    assert "Synthèse financière" in texte
+    article_5 = {"versements", "coordonnees-bancaires"} & set(objets)
+    assert ("L’article 5 de la convention est ainsi modifié⍽:" in texte) == bool(article_5)
