@@ -177,21 +177,21 @@ def _actions(a: Convention, b: Convention) -> Iterator[Modification]:
         if y is None:
             assert x is not None
             yield Modification(
-                "action-retiree", ARTICLE_ANNEXE, "actions", f"l’action n° {numero}", x.intitule, None, numero
+                "action-retiree", ARTICLE_ANNEXE, "actions", f"l’action n°\xa0{numero}", x.intitule, None, numero
             )
         elif x is None:
             chemin = f"actions[{y.indice}]"
             yield Modification(
-                "action-ajoutee", ARTICLE_ANNEXE, chemin, f"l’action n° {numero}", None, y.intitule, numero
+                "action-ajoutee", ARTICLE_ANNEXE, chemin, f"l’action n°\xa0{numero}", None, y.intitule, numero
             )
         else:
             chemin = f"actions[{y.indice}]"
             changes = tuple(nom for champ, nom in _DESCRIPTION if getattr(x, champ) != getattr(y, champ))
             candidates = (
-                ("action-cout", f"{chemin}.cout", f"le coût de l’action n° {numero}", x.cout, y.cout),
-                ("action-financements", f"{chemin}.financements", f"les financements de l’action n° {numero}",
+                ("action-cout", f"{chemin}.cout", f"le coût de l’action n°\xa0{numero}", x.cout, y.cout),
+                ("action-financements", f"{chemin}.financements", f"les financements de l’action n°\xa0{numero}",
                  financements(x), financements(y)),
-                ("action-description", chemin, f"la description de l’action n° {numero}", None, changes or None),
+                ("action-description", chemin, f"la description de l’action n°\xa0{numero}", None, changes or None),
             )  # fmt: skip
             for objet, chemin_, libelle, ancien, nouveau in candidates:
                 if ancien != nouveau:

@@ -301,6 +301,8 @@ def _afficher_resultat(source: str, resultat: Any) -> int:
     if resultat.refuse:
         print("  rien n'a été écrit : données refusées", file=sys.stderr)
         return 1
+    for note in resultat.notes:
+        print(f"  modifié : {note}")
     for chemin in resultat.fichiers:
         print(f"  écrit : {chemin}")
     return 0

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from convgen.avenant import constats_avenant, controler_avenant
+from convgen.avenant import ARTICLE_ANNEXE, comparer, constats_avenant, controler_avenant
 from convgen.bilan import Bilan, Realisation, charger_realisation_texte, comparer_bilan, controler_bilan
 from convgen.chargement import lire
 from convgen.contexte_avenant import ContexteAvenant, construire_contexte_avenant
@@ -89,6 +89,8 @@ class Resultat:
 
     constats: list[Constat] = field(default_factory=list)
     fichiers: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Ce que le document contient, en une ligne chacun (les modifications d'un avenant)."""
 
     @property
     def refuse(self) -> bool:
@@ -125,6 +127,11 @@ def _pdf(docx: Path, *, ecraser: bool) -> Path:
     return ecrire_atomique(docx.with_suffix(".pdf"), octets, ecraser=ecraser)
 
 
+def _place(article: int | None) -> str:
+    """Où porte une modification : « parties », « article 4 », « annexe »."""
+    return "parties" if article is None else "annexe" if article == ARTICLE_ANNEXE else f"article {article}"
+
+
 def produire_avenant(
     initiale: str | Path,
     modifiee: str | Path,
@@ -150,6 +157,7 @@ def produire_avenant(
     if resultat.refuse:
         return resultat
     octets = rendre_avenant(avant, apres, numero=numero, date=date, lieu=lieu, projet=projet)
+    resultat.notes = [f"{_place(m.article)} : {m.libelle}" for m in comparer(avant, apres)]
     nom = f"avenant_{numero}_{apres.annee}_{nom_sain(apres.region)}.docx"
     resultat.fichiers = ecrire_documents(chemin_dans(Path(sortie), nom), octets, pdf=pdf, ecraser=ecraser)
     return resultat

@@ -227,6 +227,8 @@ def test_commande_avenant(tmp_path: Path) -> None:
     resultat = convgen("avenant", INITIALE, MODIFIEE, "--sortie", tmp_path, "--date", "2009-09-15", "--numero", "2")
     assert resultat.returncode == 0, resultat.stderr
     assert (tmp_path / "avenant_2_2009_auvergne.docx").is_file()
+    assert "modifié : article 4 : la contribution de l’État" in resultat.stdout
+    assert "modifié : annexe : le coût de l’action n°\xa01" in resultat.stdout
     refus = convgen("avenant", INITIALE, INITIALE, "--sortie", tmp_path / "refus")
     assert refus.returncode == 1
     assert "avenant-sans-modification" in refus.stdout
