@@ -127,20 +127,18 @@ def _article_4(mods: list[Modification]) -> list[str]:
 
 
 def _article_5(mods: list[Modification], modifiee: Convention) -> tuple[list[str], bool]:
-    alineas, echeancier = ["L’article 5 de la convention est ainsi modifié :"], False
-    for m in mods:
-        if m.objet == "versements":
-            echeancier = True
-            alineas.append(
-                "La contribution de l’État est versée selon l’échéancier suivant, qui remplace le précédent :"
-            )
-        else:
-            s = modifiee.structure
-            alineas.append(
-                f"La contribution est créditée au compte ouvert au nom de la structure, IBAN {iban_affiche(s.iban)}, "
-                f"BIC {s.bic.strip().upper()}."
-            )
-    return alineas, echeancier
+    """Le compte d'abord, l'échéancier en dernier : le tableau des versements suit sa phrase d'annonce."""
+    alineas = ["L’article 5 de la convention est ainsi modifié :"]
+    objets = {m.objet for m in mods}
+    if "coordonnees-bancaires" in objets:
+        s = modifiee.structure
+        alineas.append(
+            f"La contribution est créditée au compte ouvert au nom de la structure, IBAN {iban_affiche(s.iban)}, "
+            f"BIC {s.bic.strip().upper()}."
+        )
+    if "versements" in objets:
+        alineas.append("La contribution de l’État est versée selon l’échéancier suivant, qui remplace le précédent :")
+    return alineas, "versements" in objets
 
 
 def _puce_action(m: Modification) -> str:

@@ -286,3 +286,12 @@ def test_chaque_sorte_rendue(
     assert "Synthèse financière" in texte
     article_5 = {"versements", "coordonnees-bancaires"} & set(objets)
     assert ("L’article 5 de la convention est ainsi modifié⍽:" in texte) == bool(article_5)
+
+
+def test_article_5_annonce_l_echeancier_en_dernier() -> None:
+    modifiee = auvergne({"structure.iban": "FR1420041010050500013M02606", "versements[1].date": dt.date(2009, 11, 2)})
+    (article,) = [
+        a for a in construire_contexte_avenant(auvergne(), modifiee)["avenant"]["articles"] if a["echeancier"]
+    ]
+    assert article["alineas"][1].startswith("La contribution est créditée au compte")
+    assert article["alineas"][-1].startswith("La contribution de l’État est versée selon l’échéancier suivant")
