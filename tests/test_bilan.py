@@ -305,3 +305,11 @@ def test_propriete_du_reversement_sur_un_bilan(
     assert Decimal(0) <= position.reversement <= position.verse == sum(recus, Decimal(0))
     if position.cout_realise >= position.verse + position.autres_realises:
         assert position.reversement == 0
+
+
+def test_realisation_en_classeur_formule_sans_valeur_refusee(tmp_path: Path) -> None:
+    from convgen.erreurs import FichierIllisible
+
+    formule = modifier(copy.deepcopy(_EXEMPLE), {"actions[0].cout_realise": "=20000+5000"})
+    with pytest.raises(FichierIllisible, match="formule sans valeur enregistrée"):
+        charger_realisation(classeur_realisation(tmp_path / "r.xlsx", formule))

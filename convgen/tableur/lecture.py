@@ -22,6 +22,7 @@ décrites dans :mod:`convgen.tableur.colonnes` et l'écriture est dans :mod:`con
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import warnings
 from collections.abc import Iterator, Mapping
@@ -32,12 +33,15 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.datetime import from_excel
 
 from convgen.chargement import depuis_donnees
-from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
+from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, motif_systeme
+from convgen.fichiers import lire_ordinaire
 from convgen.francais import sans_accents
 from convgen.regles import Examen, valider
+from convgen.tableur.archive import LIGNES_LUES_MAX, Apercu, examiner_archive
 from convgen.tableur.colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
 from convgen.tableur.ecriture import ecrire_modele_tableur, ecrire_tableur
 
@@ -134,13 +138,24 @@ def lire_tableur(chemin: str | Path) -> list[Examen]:
     """
     chemin = Path(chemin)
     constats: list[Constat] = []
+    octets = _lire_octets(chemin)
+    apercu = examiner_archive(octets, chemin, FEUILLES)
+    if apercu.formules_sans_valeur:
+        return [Examen(str(chemin), None, _formules_sans_valeur(apercu, str(chemin)))]
     with warnings.catch_warnings():  # avertissements d'openpyxl (extensions inconnues) sans objet ici
         warnings.simplefilter("ignore")
-        classeur = _ouvrir(chemin)
+        classeur = _ouvrir(octets, chemin)
         try:
-            feuilles = {nom: _lire_feuille(classeur, nom, colonnes, constats) for nom, colonnes in FEUILLES.items()}
+            feuilles = {
+                nom: [] if nom in apercu.trop_longues else _lire_feuille(classeur, nom, colonnes, constats)
+                for nom, colonnes in FEUILLES.items()
+            }
         finally:
             classeur.close()
+    constats += [
+        _probleme(f"plus de {LIGNES_LUES_MAX} lignes, vides comprises : feuille ignorée", nom)
+        for nom in sorted(apercu.trop_longues)
+    ]
     groupes = _grouper(feuilles, constats)
     if not groupes and not constats:
         constats.append(_probleme("aucune convention : aucune ligne remplie sous les en-têtes", "Conventions"))
@@ -149,23 +164,44 @@ def lire_tableur(chemin: str | Path) -> list[Examen]:
     return (generaux if constats else []) + examens
 
 
-def _ouvrir(chemin: Path) -> Any:
+def _lire_octets(chemin: Path) -> bytes:
+    if not est_tableur(chemin):
+        raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) est attendu", fichier=chemin)
     try:
-        taille = chemin.stat().st_size
+        octets, taille = lire_ordinaire(chemin, TAILLE_MAX)  # ni tube ni /dev/zero : ils ne finiraient pas
     except OSError as exc:
-        raise FichierIllisible(f"fichier inaccessible ({exc.strerror})", fichier=chemin) from None
+        raise FichierIllisible(f"fichier inaccessible ({motif_systeme(exc)})", fichier=chemin) from None
     if taille > TAILLE_MAX:
         raise FichierIllisible(
             f"classeur trop gros ({-(-taille // 2**20)} Mio ; au plus {TAILLE_MAX // 2**20} Mio)", fichier=chemin
         )
-    if not est_tableur(chemin):
-        raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) est attendu", fichier=chemin)
+    return octets
+
+
+def _ouvrir(octets: bytes, chemin: Path) -> Any:
     try:
-        return load_workbook(chemin, read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(octets), read_only=True, data_only=True)
     except Exception:  # zip abîmé, XML invalide… : le fichier vient de l'extérieur
         raise FichierIllisible(
             "ce n'est pas un classeur Excel valide (archive ou contenu illisible)", fichier=chemin
         ) from None
+
+
+def _formules_sans_valeur(apercu: Apercu, fichier: str) -> list[Constat]:
+    """Une formule sans valeur enregistrée serait lue vide : le classeur est refusé, chaque cellule nommée."""
+    message = (
+        "formule sans valeur enregistrée : ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le "
+        "(la valeur sera calculée), ou tapez la valeur elle-même"
+    )
+    constats = []
+    for feuille, cellules in apercu.formules_sans_valeur.items():
+        for cellule in cellules:
+            colonne, ligne = coordinate_from_string(cellule) if cellule != "?" else (None, None)
+            constats.append(
+                Constat("formule-sans-valeur", Gravite.ERREUR, message, fichier=fichier, feuille=feuille,
+                        ligne=ligne, colonne=colonne)
+            )  # fmt: skip
+    return constats
 
 
 def _lire_feuille(classeur: Any, nom: str, colonnes: Colonnes, constats: list[Constat]) -> list[_Ligne]:
@@ -174,7 +210,9 @@ def _lire_feuille(classeur: Any, nom: str, colonnes: Colonnes, constats: list[Co
         return []
     lignes: list[_Ligne] = []
     try:
-        rangees = iter(classeur[nom].iter_rows(values_only=True))
+        feuille = classeur[nom]
+        feuille.reset_dimensions()  # une dimension mensongère (A1:XFD1048576) ferait lire un million de lignes
+        rangees = iter(feuille.iter_rows(values_only=True, max_row=LIGNES_LUES_MAX))
         index = _reperer(next(rangees, ()), nom, colonnes, constats)
         if index is None:
             return []

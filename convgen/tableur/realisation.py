@@ -21,13 +21,18 @@ Les erreurs sont situées comme celles des conventions : feuille, ligne, colonne
 from __future__ import annotations
 
 import datetime as dt
+import io
+import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from convgen.bilan import Realisation, depuis_donnees_realisation
-from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible
+from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, motif_systeme
+from convgen.fichiers import lire_ordinaire
 from convgen.francais import sans_accents
+from convgen.tableur.archive import LIGNES_LUES_MAX, examiner_archive
+from convgen.tableur.lecture import TAILLE_MAX
 
 FEUILLE = "Réalisation"
 _GENERALES = {"annee": "annee", "region": "region", "date": "date", "versement recu": "versements_recus"}
@@ -48,14 +53,34 @@ def _valeur(brute: Any) -> Any:
     return brute.strip() if isinstance(brute, str) else brute
 
 
-def _feuille(chemin: Path) -> Any:
+def _feuille(chemin: Path) -> tuple[Any, Any]:
+    """Le classeur et sa feuille, avec les protections de la lecture des conventions (tube, taille, bombe zip,
+    formules sans valeur enregistrée : :mod:`convgen.tableur.archive`)."""
     from openpyxl import load_workbook
 
     try:
-        classeur = load_workbook(chemin, read_only=True, data_only=True)
-    except Exception as exc:  # zip abîmé, format inconnu : openpyxl lève de tout
-        raise FichierIllisible(f"classeur illisible ({type(exc).__name__})", fichier=chemin) from None
-    return classeur, classeur[FEUILLE] if FEUILLE in classeur.sheetnames else classeur.worksheets[0]
+        octets, taille = lire_ordinaire(chemin, TAILLE_MAX)
+    except OSError as exc:
+        raise FichierIllisible(f"fichier inaccessible ({motif_systeme(exc)})", fichier=chemin) from None
+    if taille > TAILLE_MAX:
+        raise FichierIllisible(f"classeur trop gros (au plus {TAILLE_MAX // 2**20} Mio)", fichier=chemin)
+    examiner_archive(octets, chemin, [])  # démesuré une fois décompressé : refusé avant openpyxl
+    try:
+        with warnings.catch_warnings():  # extensions inconnues d'openpyxl : sans objet ici
+            warnings.simplefilter("ignore")
+            classeur = load_workbook(io.BytesIO(octets), read_only=True, data_only=True)
+    except Exception:  # zip abîmé, XML invalide… : le fichier vient de l'extérieur
+        raise FichierIllisible("ce n'est pas un classeur Excel valide", fichier=chemin) from None
+    feuille = classeur[FEUILLE] if FEUILLE in classeur.sheetnames else classeur.worksheets[0]
+    sans_valeur = examiner_archive(octets, chemin, [feuille.title]).formules_sans_valeur.get(feuille.title)
+    if sans_valeur:
+        classeur.close()
+        raise FichierIllisible(
+            f"feuille « {feuille.title} » : formule sans valeur enregistrée ({', '.join(sans_valeur[:5])}) ; "
+            "enregistrez le classeur dans Excel ou LibreOffice, ou tapez la valeur elle-même",
+            fichier=chemin,
+        )
+    return classeur, feuille
 
 
 def lire_realisation_tableur(chemin: str | Path) -> Realisation:
@@ -63,7 +88,7 @@ def lire_realisation_tableur(chemin: str | Path) -> Realisation:
     chemin = Path(chemin)
     classeur, feuille = _feuille(chemin)
     try:
-        lignes = list(feuille.iter_rows(values_only=True, max_row=5000))
+        lignes = list(feuille.iter_rows(values_only=True, max_row=LIGNES_LUES_MAX))
     finally:
         classeur.close()
     donnees: dict[str, Any] = {"versements_recus": [], "actions": []}
