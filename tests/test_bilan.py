@@ -313,3 +313,15 @@ def test_realisation_en_classeur_formule_sans_valeur_refusee(tmp_path: Path) -> 
     formule = modifier(copy.deepcopy(_EXEMPLE), {"actions[0].cout_realise": "=20000+5000"})
     with pytest.raises(FichierIllisible, match="formule sans valeur enregistrée"):
         charger_realisation(classeur_realisation(tmp_path / "r.xlsx", formule))
+
+
+def test_classeur_sans_formule_venue_des_donnees(tmp_path: Path) -> None:
+    from convgen.tableur.bilan import classeur_bilan
+
+    piege = '=HYPERLINK("http://exemple.invalid","clic")'
+    realisee = realisation({"actions[0].financements[2].financeur": piege})
+    chemin = tmp_path / "b.xlsx"
+    chemin.write_bytes(classeur_bilan(comparer_bilan(convention_exemple("auvergne"), realisee)))
+    feuille = load_workbook(chemin)["Financeurs"]
+    (cellule,) = [c for c in feuille["A"] if c.value == piege]
+    assert cellule.data_type == "s"

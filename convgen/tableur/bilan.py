@@ -29,11 +29,13 @@ def _ecart(e: Ecart) -> list[Decimal | None]:
 
 def _feuille(classeur: Workbook, titre: str, entetes: list[str], lignes: list[list[object]]) -> Worksheet:
     feuille = classeur.create_sheet(titre)
-    feuille.append(entetes)
+    for valeurs in [entetes, *lignes]:
+        feuille.append(valeurs)
+        for cellule in feuille[feuille.max_row]:
+            if isinstance(cellule.value, str):
+                cellule.data_type = "s"  # jamais de formule : « =HYPERLINK(…) » venu des données reste un texte
     for cellule in feuille[1]:
         cellule.font = Font(bold=True)
-    for valeurs in lignes:
-        feuille.append(valeurs)
     for colonne, entete in enumerate(entetes, start=1):
         format_ = FORMAT_POURCENT if entete.endswith("(%)") else FORMAT_EUROS if entete.endswith("(€)") else None
         largeur = 40 if entete in ("Action", "Financeur", "Poste") else 16
