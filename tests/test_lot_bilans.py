@@ -95,3 +95,14 @@ def test_commande_lot_bilans(tmp_path: Path) -> None:
     resultat = convgen("lot", *CONVENTIONS, "--sortie", tmp_path / "sortie", "--bilans", dossier)
     assert resultat.returncode == 0, resultat.stderr
     assert (tmp_path / "sortie" / "bilan_2009_auvergne_arml_auvergne.docx").is_file()
+
+
+def test_deux_structures_d_une_region_realisation_ambigue(tmp_path: Path, fils: ThreadPoolExecutor) -> None:
+    autre = yaml.safe_load(CONVENTIONS[0].read_text(encoding="utf-8"))
+    autre["structure"] = {**autre["structure"], "siret": "73282932000074", "sigle": "GIP Auvergne", "nom": "GIP"}
+    seconde = ecrire_yaml(tmp_path, autre, "auvergne_gip.yaml")
+    dossier = _realisations(tmp_path / "realisations")
+    rapport = generer_lot([CONVENTIONS[0], seconde], tmp_path / "sortie", bilans=dossier, executor=fils)
+    (ligne,) = [ligne for ligne in rapport.lignes if ligne["version"] == "bilan"]
+    assert ligne["statut"] == "échec"
+    assert "2 structures de la région Auvergne" in ligne["message"]
