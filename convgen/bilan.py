@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from convgen.erreurs import Constat, DonneesInvalides, Gravite
 from convgen.francais import euros
-from convgen.modele import ETAT, ActionResolue, Convention, Financement, Montant, Texte
+from convgen.modele import ETAT, ActionResolue, Convention, Montant, Texte
 
 ZERO = Decimal("0.00")
 
@@ -38,7 +38,14 @@ class _Modele(BaseModel):
 
 class VersementRecu(_Modele):
     date: dt.date
-    montant: Montant
+    montant: Annotated[Montant, Field(ge=0)]
+
+
+class FinancementRealise(_Modele):
+    """Ce qu'un financeur a effectivement apporté à une action (``etat``, ``conseil_regional`` ou un nom)."""
+
+    financeur: Texte
+    montant: Annotated[Montant, Field(ge=0)]
 
 
 class ActionRealisee(_Modele):
@@ -47,7 +54,7 @@ class ActionRealisee(_Modele):
     numero: Annotated[int, Field(ge=1)]
     """Numéro de l'action dans l'annexe de la convention (17, 18… pour les actions locales)."""
     cout_realise: Annotated[Montant, Field(ge=0)]
-    financements: list[Financement] = []
+    financements: list[FinancementRealise] = []
     indicateurs: list[Texte] = []
     """Résultats atteints, en regard des indicateurs prévus."""
     commentaire: Texte | None = None

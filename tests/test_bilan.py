@@ -325,3 +325,10 @@ def test_classeur_sans_formule_venue_des_donnees(tmp_path: Path) -> None:
     feuille = load_workbook(chemin)["Financeurs"]
     (cellule,) = [c for c in feuille["A"] if c.value == piege]
     assert cellule.data_type == "s"
+
+
+@pytest.mark.parametrize("chemin", ["actions[0].financements[0].montant", "versements_recus[0].montant"])
+def test_montant_realise_negatif_refuse(chemin: str) -> None:
+    with pytest.raises(DonneesInvalides) as exc:
+        realisation({chemin: -1})
+    assert [c.chemin for c in exc.value.constats] == [chemin]
