@@ -321,6 +321,7 @@ def commande_avenant(arguments: argparse.Namespace) -> int:
         projet=arguments.projet,
         pdf=arguments.pdf,
         ecraser=arguments.ecraser,
+        gabarit=arguments.gabarit,
     )
     return _afficher_resultat(arguments.modifiee, resultat)
 
@@ -329,7 +330,12 @@ def commande_bilan(arguments: argparse.Namespace) -> int:
     from convgen.cycle import produire_bilan
 
     resultat = produire_bilan(
-        arguments.convention, arguments.realisation, arguments.sortie, pdf=arguments.pdf, ecraser=arguments.ecraser
+        arguments.convention,
+        arguments.realisation,
+        arguments.sortie,
+        pdf=arguments.pdf,
+        ecraser=arguments.ecraser,
+        gabarit=arguments.gabarit,
     )
     return _afficher_resultat(arguments.realisation, resultat)
 
@@ -349,6 +355,7 @@ def _commandes_cycle(commandes: Any) -> None:
     avenant.add_argument("--pdf", action="store_true", help="produit aussi le PDF/A (LibreOffice requis)")
     avenant.add_argument("--projet", action="store_true", help="projet : mention PROJET, date en blanc")
     avenant.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    avenant.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé de l'avenant")
     avenant.set_defaults(executer=commande_avenant)
 
     bilan = commandes.add_parser(
@@ -359,6 +366,7 @@ def _commandes_cycle(commandes: Any) -> None:
     bilan.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier des documents")
     bilan.add_argument("--pdf", action="store_true", help="produit aussi le PDF/A (LibreOffice requis)")
     bilan.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    bilan.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé du compte rendu")
     bilan.set_defaults(executer=commande_bilan)
 
 

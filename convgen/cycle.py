@@ -143,6 +143,7 @@ def produire_avenant(
     projet: bool = False,
     pdf: bool = False,
     ecraser: bool = False,
+    gabarit: str | Path | None = None,
 ) -> Resultat:
     """Lit les deux versions, contrôle l'avenant et écrit ``avenant_<n>_<année>_<région>.docx`` (et .pdf)."""
     examen = examiner(initiale)  # illisible, rien à comparer ; ses alertes ne concernent plus l’avenant
@@ -156,7 +157,7 @@ def produire_avenant(
     resultat.constats = [*propres, *resultat.constats]
     if resultat.refuse:
         return resultat
-    octets = rendre_avenant(avant, apres, numero=numero, date=date, lieu=lieu, projet=projet)
+    octets = rendre_avenant(avant, apres, numero=numero, date=date, lieu=lieu, projet=projet, gabarit=gabarit)
     resultat.notes = [f"{_place(m.article)} : {m.libelle}" for m in comparer(avant, apres)]
     nom = f"avenant_{numero}_{apres.annee}_{nom_sain(apres.region)}.docx"
     resultat.fichiers = ecrire_documents(chemin_dans(Path(sortie), nom), octets, pdf=pdf, ecraser=ecraser)
@@ -226,7 +227,13 @@ def lire_realisation(chemin: str | Path, resultat: Resultat) -> Realisation | No
 
 
 def produire_bilan(
-    convention: str | Path, realisation: str | Path, sortie: str | Path, *, pdf: bool = False, ecraser: bool = False
+    convention: str | Path,
+    realisation: str | Path,
+    sortie: str | Path,
+    *,
+    pdf: bool = False,
+    ecraser: bool = False,
+    gabarit: str | Path | None = None,
 ) -> Resultat:
     """Lit convention et réalisation, contrôle, écrit ``bilan_<année>_<région>.docx``, ``.xlsx`` (et ``.pdf``)."""
     resultat = Resultat()
@@ -241,7 +248,7 @@ def produire_bilan(
     ]
     if resultat.refuse:
         return resultat
-    octets, bilan = rendre_bilan(prevue, realisee)
+    octets, bilan = rendre_bilan(prevue, realisee, gabarit=gabarit)
     docx = chemin_dans(Path(sortie), f"bilan_{prevue.annee}_{nom_sain(prevue.region)}.docx")
     voisins = {".xlsx": classeur_bilan(bilan)}
     resultat.fichiers = ecrire_documents(docx, octets, pdf=pdf, ecraser=ecraser, voisins=voisins)

@@ -295,3 +295,13 @@ def test_article_5_annonce_l_echeancier_en_dernier() -> None:
     ]
     assert article["alineas"][1].startswith("La contribution est créditée au compte")
     assert article["alineas"][-1].startswith("La contribution de l’État est versée selon l’échéancier suivant")
+
+
+def test_gabarit_personnalise_verifie_contre_le_contexte_de_l_avenant(tmp_path: Path) -> None:
+    gabarit = RACINE / "gabarits" / "convention_dgefp_2008_15.docx"  # celui de la convention : pas le bon contrat
+    resultat = convgen("avenant", INITIALE, MODIFIEE, "--sortie", tmp_path, "--gabarit", gabarit)
+    assert resultat.returncode == 1
+    assert "variable inconnue « versements_par_defaut »" in resultat.stderr
+    assert list(tmp_path.iterdir()) == []
+    livre = chemin_gabarit_par_defaut(GABARIT_AVENANT)
+    assert convgen("avenant", INITIALE, MODIFIEE, "--sortie", tmp_path, "--gabarit", livre).returncode == 0
