@@ -115,9 +115,13 @@ def _parties(a: Convention, b: Convention) -> Iterator[Modification]:
 
 def _montants(a: Convention, b: Convention) -> Iterator[Modification]:
     yield from _si_different(
-        "cout-total", ARTICLE_COUT, "actions", "le coût total prévisionnel du programme", a.total_programme,
+        "cout-total",
+        ARTICLE_COUT,
+        "actions",
+        "le coût total prévisionnel du programme",
+        a.total_programme,
         b.total_programme,
-    )  # fmt: skip
+    )
     yield from _si_different(
         "budget-missions-locales",
         ARTICLE_COUT,
@@ -189,10 +193,15 @@ def _actions(a: Convention, b: Convention) -> Iterator[Modification]:
             changes = tuple(nom for champ, nom in _DESCRIPTION if getattr(x, champ) != getattr(y, champ))
             candidates = (
                 ("action-cout", f"{chemin}.cout", f"le coût de l’action n°\xa0{numero}", x.cout, y.cout),
-                ("action-financements", f"{chemin}.financements", f"les financements de l’action n°\xa0{numero}",
-                 financements(x), financements(y)),
+                (
+                    "action-financements",
+                    f"{chemin}.financements",
+                    f"les financements de l’action n°\xa0{numero}",
+                    financements(x),
+                    financements(y),
+                ),
                 ("action-description", chemin, f"la description de l’action n°\xa0{numero}", None, changes or None),
-            )  # fmt: skip
+            )
             for objet, chemin_, libelle, ancien, nouveau in candidates:
                 if ancien != nouveau:
                     yield Modification(objet, ARTICLE_ANNEXE, chemin_, libelle, ancien, nouveau, numero)

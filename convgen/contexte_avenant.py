@@ -189,8 +189,14 @@ def _articles(
         par_article[m.article].append(m)
     articles: list[tuple[str, list[str], list[str], bool]] = []
     if None in par_article:
-        articles.append(("Parties", ["Les parties prennent acte des changements suivants :"],
-                         _terminer([_puce_partie(m) for m in par_article[None]]), False))  # fmt: skip
+        articles.append(
+            (
+                "Parties",
+                ["Les parties prennent acte des changements suivants :"],
+                _terminer([_puce_partie(m) for m in par_article[None]]),
+                False,
+            )
+        )
     if ARTICLE_COUT in par_article:
         articles.append(("Coût du programme", _article_3(par_article[ARTICLE_COUT], modifiee), [], False))
     if ARTICLE_CONTRIBUTIONS in par_article:
@@ -199,8 +205,14 @@ def _articles(
         alineas, echeancier = _article_5(par_article[ARTICLE_VERSEMENTS], modifiee)
         articles.append(("Modalités de versement", alineas, [], echeancier))
     if ARTICLE_ANNEXE in par_article:
-        articles.append(("Annexe", ["L’annexe de la convention est ainsi modifiée :"],
-                         _terminer([_puce_action(m) for m in par_article[ARTICLE_ANNEXE]]), False))  # fmt: skip
+        articles.append(
+            (
+                "Annexe",
+                ["L’annexe de la convention est ainsi modifiée :"],
+                _terminer([_puce_action(m) for m in par_article[ARTICLE_ANNEXE]]),
+                False,
+            )
+        )
     articles.append(
         (
             "Autres stipulations",

@@ -29,8 +29,15 @@ from convgen.opendata import candidats, csv_donnees_essentielles, retenir
 from convgen.production import Production, Statut
 
 DOSSIER_ETAT = ".convgen"
-_MONTANTS = {"cout_total", "etat", "conseil_regional", "autres_financeurs", "ratio_budget_missions_locales",
-             "cout_realise", "reversement_du"}  # fmt: skip
+_MONTANTS = {
+    "cout_total",
+    "etat",
+    "conseil_regional",
+    "autres_financeurs",
+    "ratio_budget_missions_locales",
+    "cout_realise",
+    "reversement_du",
+}
 """Colonnes de la synthèse gardées en texte dans le JSON, redevenues des nombres pour les tableurs."""
 COLONNES_SYNTHESE = [
     "source",

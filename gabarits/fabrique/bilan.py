@@ -164,8 +164,9 @@ def _indicateurs(doc: DocumentWord) -> None:
     largeurs = (567, 2400, 2500, 2500, LARGEUR_PORTRAIT - 567 - 7400)
     t = tableau(doc, largeurs)
     entete = ligne(t, largeurs, entete=True, fond=FOND_ENTETE)
-    for c, titre in zip(entete.cells, ("N°", "Action", "Indicateurs prévus", "Résultats atteints", "Commentaire"),
-                        strict=True):  # fmt: skip
+    for c, titre in zip(
+        entete.cells, ("N°", "Action", "Indicateurs prévus", "Résultats atteints", "Commentaire"), strict=True
+    ):
         cellule(c, ["**" + titre], alignement=WD_ALIGN_PARAGRAPH.CENTER)
     ligne_balise(t, largeurs, "{%tr for mission in bilan.missions %}")
     ligne_balise(t, largeurs, "{%tr for objectif in mission.objectifs %}")
