@@ -218,6 +218,9 @@ def test_ecrit_dans_un_fichier_ouvert() -> None:
     texte = texte_docx(tampon.getvalue())
     assert "l’action n°⍽17 (Animation du réseau des référents « justice » des missions locales)" in texte
     assert "(non renseignée⍽: comptée pour zéro)" in texte
+    # Word exige un paragraphe par cellule : une liste de résultats vide ne doit pas vider la sienne.
+    cellules = list(ouvrir(tampon.getvalue()).element.body.iter(qn("w:tc")))
+    assert cellules and all(c.findall(qn("w:p")) for c in cellules)
 
 
 @pytest.mark.lent

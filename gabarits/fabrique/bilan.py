@@ -174,8 +174,10 @@ def _indicateurs(doc: DocumentWord) -> None:
     r = ligne(t, largeurs)
     cellule(r.cells[0], ["**{{ action.numero }}"], alignement=WD_ALIGN_PARAGRAPH.CENTER)
     cellule(r.cells[1], ["{{ action.intitule }}"])
-    cellule(r.cells[2], ["{%p for i in action.indicateurs_prevus %}", "- {{ i }}", "{%p endfor %}"])
-    cellule(r.cells[3], ["{%p for i in action.indicateurs_atteints %}", "- {{ i }}", "{%p endfor %}"])
+    # Une cellule Word doit garder un paragraphe : une liste vide laisse un tiret, sans quoi la ligne se décale.
+    for c, liste in ((r.cells[2], "action.indicateurs_prevus"), (r.cells[3], "action.indicateurs_atteints")):
+        cellule(c, [f"{{%p for i in {liste} %}}", "- {{ i }}", "{%p endfor %}",
+                    f"{{%p if not {liste} %}}", "—", "{%p endif %}"])  # fmt: skip
     cellule(r.cells[4], ["{{ action.commentaire }}"])
     for balise in ("{%tr endfor %}",) * 3:
         ligne_balise(t, largeurs, balise)
