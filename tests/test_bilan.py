@@ -33,6 +33,7 @@ from convgen.francais import euros
 from convgen.gabarit.rendu import chemin_gabarit_par_defaut
 from convgen.gabarit.verification import verifier_gabarit
 
+pytestmark = pytest.mark.usefixtures("polices_matplotlib")
 CONVENTION = RACINE / "donnees_exemple" / "auvergne_2009_tripartite.yaml"
 REALISATION = RACINE / "donnees_exemple" / "auvergne_2009_realisation.yaml"
 GOLDEN = Path(__file__).parent / "golden" / "bilan_auvergne_2009.txt"

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from convgen.lot import RapportLot, generer_lot
 
+pytestmark = pytest.mark.usefixtures("polices_matplotlib")
 REALISATION = EXEMPLES / "auvergne_2009_realisation.yaml"
 CONVENTIONS = [EXEMPLES / "auvergne_2009_tripartite.yaml", EXEMPLES / "bretagne_2009_bipartite.yaml"]
 
