@@ -124,7 +124,8 @@ class CtxBilan(TypedDict):
     graphique_titre: str
     """Légende du graphique."""
     graphique_alt: str
-    """Texte de remplacement du graphique : les chiffres qu'il représente."""
+    """Texte de remplacement du graphique, les chiffres qu'il représente ; convgen le pose sur l'image
+    « Graphique » du gabarit (jamais de balise dans un attribut)."""
     etat: CtxPositionEtat
     """Position de l'État et reversement dû."""
 

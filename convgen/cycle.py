@@ -178,8 +178,10 @@ def rendre_bilan(
     if refus:
         raise DonneesInvalides(refus)
     bilan = comparer_bilan(convention, realisation)
-    octets = _gabarit(gabarit, GABARIT_BILAN, ContexteBilan).rendre(construire_contexte_bilan(bilan))
-    return remplacer_image(octets, graphique_missions(series_graphique(bilan))), bilan
+    contexte = construire_contexte_bilan(bilan)
+    octets = _gabarit(gabarit, GABARIT_BILAN, ContexteBilan).rendre(contexte)
+    png = graphique_missions(series_graphique(bilan))
+    return remplacer_image(octets, png, alternatif=contexte["bilan"]["graphique_alt"]), bilan
 
 
 def generer_bilan(

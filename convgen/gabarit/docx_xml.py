@@ -21,6 +21,7 @@ from lxml import etree
 
 from convgen.erreurs import ErreurGabarit, FichierIllisible, RenduImpossible
 from convgen.fichiers import lire_ordinaire
+from convgen.gabarit.balises import fusionner, lire_xml
 from convgen.gabarit.bornes import EnvironnementBorne
 
 TAILLE_MAX_GABARIT = 20 * 1024 * 1024
@@ -41,19 +42,41 @@ def environnement() -> EnvironnementBorne:
 
 
 _OUTIL = DocxTemplate(io.BytesIO())  # n'ouvre rien : sert pour patch_xml et resolve_listing
+_BALISES = re.compile(r"\{[{%#]|\{_[{%]")
 
 
 _ECHAPPEMENTS_DOCXTPL = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+_BALISE_PREPAREE = re.compile(r"\{[{%].*?[}%]\}")
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def preparer_xml(xml: str) -> str:
-    """Le XML d'une partie, prêt pour Jinja (balises de docxtpl réunies, ``{%p``/``{%tr`` résolus).
+def preparer_xml(contenu: bytes, gabarit: str = "gabarit", nom_partie: str = "") -> str:
+    """Le XML d'une partie, prêt pour Jinja ; chaîne vide si elle n'a aucune balise.
 
-    Les accolades littérales de docxtpl (``{_{`` pour « {{ »…) deviennent des chaînes Jinja :
-    traduites ici, dans le gabarit, et non après le rendu, elles ne touchent jamais aux données.
+    La partie est lue par lxml (le texte que voit la vérification, UTF-8 ou UTF-16, références
+    de caractères décodées), les balises coupées par Word sont réunies
+    (:func:`convgen.gabarit.balises.fusionner`), puis docxtpl résout ``{%p``/``{%tr``/``{%tc``.
+    Dans une balise, ``&amp;``, ``&lt;`` et ``&gt;`` redeviennent les caractères tapés (Writer
+    enregistre ainsi les guillemets et les esperluettes). Les accolades littérales de docxtpl
+    (``{_{`` pour « {{ »…) deviennent des chaînes Jinja : traduites ici, dans le gabarit, et non
+    après le rendu, elles ne touchent jamais aux données.
     """
-    xml = _ECHAPPEMENTS_DOCXTPL.sub(lambda m: '{{ "' + m.group().replace("_", "") + '" }}', _OUTIL.patch_xml(xml))
+    try:
+        racine = lire_xml(contenu)
+    except etree.XMLSyntaxError as exc:
+        raise ErreurGabarit(f"{gabarit} : {lieu(nom_partie)} : XML illisible ({exc.msg})") from None
+    fusionner(racine)
+    xml = etree.tostring(racine, encoding="unicode")
+    if not _BALISES.search(xml):
+        return ""
+    xml = _BALISE_PREPAREE.sub(_entites, _OUTIL.patch_xml(_DECLARATION + xml))
+    xml = _ECHAPPEMENTS_DOCXTPL.sub(lambda m: '{{ "' + m.group().replace("_", "") + '" }}', xml)
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+def _entites(balise: re.Match[str]) -> str:
+    """En une passe : « &amp;lt; » tapé dans Word reste « &lt; » (docxtpl a déjà traité &lt; et &gt;)."""
+    return balise[0].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 _PARAGRAPHE = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
@@ -81,17 +104,6 @@ def lieu(nom_partie: str) -> str:
     if "footer" in nom_partie:
         return f"pied de page ({nom_partie})"
     return "corps du document" if nom_partie == "word/document.xml" else nom_partie
-
-
-def texte_xml(contenu: bytes, gabarit: str, nom_partie: str) -> str:
-    """Le XML d'une partie en texte ; une partie enregistrée en UTF-16 est relue par lxml (sans déclaration)."""
-    try:
-        return contenu.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return str(etree.tostring(etree.fromstring(contenu), encoding="unicode"))
-        except etree.XMLSyntaxError as exc:
-            raise ErreurGabarit(f"{gabarit} : {lieu(nom_partie)} : XML illisible ({exc.msg})") from None
 
 
 def verifier_xml(octets: bytes, gabarit: str, nom_partie: str) -> None:

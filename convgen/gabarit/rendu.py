@@ -37,7 +37,7 @@ from convgen.erreurs import (
     RenduImpossible,
     erreurs,
 )
-from convgen.fichiers import ecrire
+from convgen.fichiers import ecrire, ecrire_atomique
 from convgen.gabarit.bornes import LimiteDepassee, budget, fermer_budget, nouveau_budget
 from convgen.gabarit.docx_xml import (
     PARTIES_A_RENDRE,
@@ -48,7 +48,6 @@ from convgen.gabarit.docx_xml import (
     lire_archive,
     lire_octets,
     preparer_xml,
-    texte_xml,
     verifier_xml,
 )
 from convgen.gabarit.verification import verifier_ou_lever
@@ -57,7 +56,6 @@ from convgen.regles import valider
 from convgen.schema_contexte import Contexte
 
 GABARIT_PAR_DEFAUT = "convention_dgefp_2008_15.docx"
-_BALISES = re.compile(r"\{[{%#]")
 
 
 @dataclass(frozen=True)
@@ -80,11 +78,11 @@ class Gabarit:
         for nom_partie, contenu in self._entrees.items():
             if not PARTIES_A_RENDRE.match(nom_partie):
                 continue
-            xml = texte_xml(contenu, self.nom, nom_partie)
-            if not _BALISES.search(xml):
+            xml = preparer_xml(contenu, self.nom, nom_partie)
+            if not xml:
                 continue
             try:
-                self._parties[nom_partie] = _Partie(nom_partie, env.from_string(preparer_xml(xml)))
+                self._parties[nom_partie] = _Partie(nom_partie, env.from_string(xml))
             except TemplateSyntaxError as exc:
                 problemes.append(ProblemeGabarit(lieu(nom_partie), f"syntaxe : {exc.message}"))
         if problemes:
@@ -150,6 +148,11 @@ def chemin_gabarit_par_defaut(nom: str = GABARIT_PAR_DEFAUT) -> Path:
     if installe.is_file():
         return Path(str(installe))
     return Path(__file__).resolve().parents[2] / "gabarits" / nom
+
+
+def copier_gabarit(destination: str | Path, *, ecraser: bool = False) -> Path:
+    """Écrit une copie du gabarit livré, à modifier dans Word ou Writer ; refuse d'écraser sans ``ecraser``."""
+    return ecrire_atomique(Path(destination), chemin_gabarit_par_defaut().read_bytes(), ecraser=ecraser)
 
 
 @lru_cache(maxsize=8)

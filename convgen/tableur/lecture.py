@@ -1,4 +1,4 @@
-"""Classeur Excel de conventions : modèle vide, écriture et lecture (.xlsx).
+"""Classeur de conventions : modèle vide, écriture (.xlsx) et lecture (.xlsx, .xlsm, ou .ods de LibreOffice Calc).
 
 Un classeur décrit plusieurs conventions (une par région ou par structure). La feuille
 « Aide », en tête, explique chaque colonne ; suivent quatre feuilles de données, dont la
@@ -44,6 +44,7 @@ from convgen.regles import Examen, valider
 from convgen.tableur.archive import LIGNES_LUES_MAX, Apercu, examiner_archive
 from convgen.tableur.colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
 from convgen.tableur.ecriture import ecrire_modele_tableur, ecrire_tableur
+from convgen.tableur.ods import SUFFIXE_ODS, examiner_ods, ouvrir_ods
 
 __all__ = ["ecrire_modele_tableur", "ecrire_tableur", "est_tableur", "lire_tableur"]
 
@@ -52,7 +53,7 @@ TAILLE_MAX = 20 * 1024 * 1024
 LIGNES_MAX = 10_000
 """Lignes remplies lues au plus par feuille."""
 CODE = "tableur-invalide"
-SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = (".xlsx", ".xlsm", SUFFIXE_ODS)
 
 _Index = dict[Colonne, int]
 """Place (à partir de 0) de chaque colonne reconnue dans la ligne d'en-têtes."""
@@ -62,10 +63,10 @@ Lieu = tuple[str, int, str]
 
 
 def est_tableur(chemin: str | Path) -> bool:
-    """Vrai pour un classeur Excel (.xlsx, .xlsm).
+    """Vrai pour un classeur Excel (.xlsx, .xlsm) ou LibreOffice Calc (.ods).
 
-    >>> est_tableur("budgets.XLSX"), est_tableur("auvergne.yaml")
-    (True, False)
+    >>> est_tableur("budgets.XLSX"), est_tableur("budgets.ods"), est_tableur("auvergne.yaml")
+    (True, True, False)
     """
     return Path(chemin).suffix.lower() in SUFFIXES
 
@@ -139,7 +140,8 @@ def lire_tableur(chemin: str | Path) -> list[Examen]:
     chemin = Path(chemin)
     constats: list[Constat] = []
     octets = _lire_octets(chemin)
-    apercu = examiner_archive(octets, chemin, FEUILLES)
+    examiner = examiner_ods if chemin.suffix.lower() == SUFFIXE_ODS else examiner_archive
+    apercu = examiner(octets, chemin, FEUILLES)
     if apercu.formules_sans_valeur:
         return [Examen(str(chemin), None, _formules_sans_valeur(apercu, str(chemin)))]
     with warnings.catch_warnings():  # avertissements d'openpyxl (extensions inconnues) sans objet ici
@@ -166,7 +168,7 @@ def lire_tableur(chemin: str | Path) -> list[Examen]:
 
 def _lire_octets(chemin: Path) -> bytes:
     if not est_tableur(chemin):
-        raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) est attendu", fichier=chemin)
+        raise FichierIllisible("un classeur (.xlsx, .xlsm ou .ods) est attendu", fichier=chemin)
     try:
         octets, taille = lire_ordinaire(chemin, TAILLE_MAX)  # ni tube ni /dev/zero : ils ne finiraient pas
     except OSError as exc:
@@ -179,6 +181,8 @@ def _lire_octets(chemin: Path) -> bytes:
 
 
 def _ouvrir(octets: bytes, chemin: Path) -> Any:
+    if chemin.suffix.lower() == SUFFIXE_ODS:
+        return ouvrir_ods(octets, chemin)
     try:
         return load_workbook(io.BytesIO(octets), read_only=True, data_only=True)
     except Exception:  # zip abîmé, XML invalide… : le fichier vient de l'extérieur

@@ -1,8 +1,8 @@
 """Gabarit du compte rendu d'exécution (articles 6 et 9 de la convention), en A4 portrait.
 
 Variables : celles de :class:`convgen.contexte_bilan.ContexteBilan`. Le graphique est une image du
-gabarit (``word/media/``) que convgen remplace au rendu par le PNG du compte rendu ; son texte de
-remplacement (``descr``) est une balise, rendue comme le reste de la partie.
+gabarit nommée « Graphique », que convgen remplace au rendu par le PNG du compte rendu, avec son texte
+de remplacement (:mod:`convgen.gabarit.images` ; jamais de balise dans un attribut).
 """
 
 from __future__ import annotations
@@ -152,8 +152,8 @@ def _graphique(doc: DocumentWord) -> None:
     p.paragraph_format.space_before = Pt(12)
     p.add_run().add_picture(BytesIO(_png_vide()), width=Cm(16), height=Cm(8))
     (doc_pr,) = p._p.xpath(".//wp:docPr")
-    doc_pr.set("name", "Graphique")
-    doc_pr.set("descr", "{{ bilan.graphique_alt }}")
+    doc_pr.set("name", "Graphique")  # convgen y met le graphique et son texte de remplacement (gabarit/images)
+    doc_pr.set("descr", "Graphique du coût prévu et réalisé par mission")
     legende = paragraphe(doc, "{{ bilan.graphique_titre }}", alignement=WD_ALIGN_PARAGRAPH.CENTER, italique=True)
     legende.runs[0].font.size = Pt(9)
 
