@@ -336,3 +336,11 @@ def test_montant_realise_negatif_refuse(chemin: str) -> None:
     with pytest.raises(DonneesInvalides) as exc:
         realisation({chemin: -1})
     assert [c.chemin for c in exc.value.constats] == [chemin]
+
+
+def test_sans_image_graphique_le_document_reste_tel_quel() -> None:
+    """Un gabarit personnalisé sans image « Graphique » : rien à remplacer, le document rendu reste intact."""
+    from convgen.gabarit.images import remplacer_image
+
+    convention = (RACINE / "gabarits" / "convention_dgefp_2008_15.docx").read_bytes()
+    assert remplacer_image(convention, b"\x89PNG", alternatif="x") == convention
