@@ -41,6 +41,7 @@ from convgen.fichiers import ecrire, ecrire_atomique
 from convgen.gabarit.bornes import LimiteDepassee, budget, fermer_budget, nouveau_budget
 from convgen.gabarit.docx_xml import (
     PARTIES_A_RENDRE,
+    compresser,
     ecrire_archive,
     environnement,
     finir_xml,
@@ -87,9 +88,15 @@ class Gabarit:
                 problemes.append(ProblemeGabarit(lieu(nom_partie), f"syntaxe : {exc.message}"))
         if problemes:
             raise GabaritInvalide(self.nom, problemes)
+        # Les parties que le rendu ne touche pas sont compressées une fois pour toutes.
+        self._compressees = {nom: compresser(nom, contenu) for nom, contenu in self._entrees.items()}
 
     def rendre(self, contexte: Mapping[str, Any]) -> bytes:
         """Le document rendu, en octets (archive .docx reproductible), dans les bornes de :mod:`.bornes`."""
+        return self.archiver(self.rendre_parties(contexte))
+
+    def rendre_parties(self, contexte: Mapping[str, Any]) -> dict[str, bytes]:
+        """Le XML de chaque partie qui porte des balises, rendu dans les bornes et contrôlé (bien formé)."""
         rendues: dict[str, bytes] = {}
         jeton = nouveau_budget()
         try:
@@ -99,7 +106,13 @@ class Gabarit:
                 rendues[nom_partie] = octets
         finally:
             fermer_budget(jeton)
-        return ecrire_archive(self._entrees, rendues)
+        return rendues
+
+    def archiver(self, rendues: Mapping[str, bytes]) -> bytes:
+        """L'archive : parties rendues compressées, les autres reprises telles que compressées au chargement."""
+        return ecrire_archive(
+            [compresser(nom, rendues[nom]) if nom in rendues else deja for nom, deja in self._compressees.items()]
+        )
 
     def _rendre_partie(self, nom_partie: str, partie: _Partie, contexte: Mapping[str, Any]) -> str:
         compte = budget()
