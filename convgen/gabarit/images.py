@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from convgen.gabarit.docx_xml import ecrire_archive, lire_archive
+from convgen.gabarit.docx_xml import compresser, ecrire_archive, lire_archive
 
 NOM_IMAGE = "Graphique"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -48,4 +48,5 @@ def remplacer_image(docx: bytes, png: bytes, *, alternatif: str, nom: str = "doc
     doc_pr, media = trouvee
     doc_pr.set("descr", alternatif)
     xml = etree.tostring(corps, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return ecrire_archive(entrees, {media: png, _CORPS: xml})
+    remplacees = {media: png, _CORPS: xml}
+    return ecrire_archive([compresser(n, remplacees.get(n, contenu)) for n, contenu in entrees.items()])
