@@ -25,7 +25,7 @@ from convgen.avenant import (
     comparer,
 )
 from convgen.contexte import BLANC, construire_contexte
-from convgen.francais import date_longue, euros, euros_en_lettres, iban_affiche, ordinal, pourcentage
+from convgen.francais import date_longue, euros, euros_en_lettres, iban_affiche, ordinal, pourcentage, typographie
 from convgen.modele import Convention
 from convgen.schema_contexte import (
     CtxAnnexe,
@@ -232,21 +232,12 @@ def _articles(
         {
             "numero": ordinal(rang) if rang == 1 else str(rang),  # « Article 1er », « Article 2 »
             "titre": titre,
-            "alineas": [insecables(a) for a in alineas],
-            "puces": [insecables(p) for p in puces],
+            "alineas": [typographie(a) for a in alineas],
+            "puces": [typographie(p) for p in puces],
             "echeancier": echeancier,
         }
         for rang, (titre, alineas, puces, echeancier) in enumerate(articles, start=1)
     ]
-
-
-def insecables(texte: str) -> str:
-    """Espaces insécables de la typographie française avant « : » et « ; », après « n° ».
-
-    >>> insecables("l’action n° 3 : coût ; financements")
-    'l’action n°\xa03\xa0: coût\xa0; financements'
-    """
-    return texte.replace(" :", "\xa0:").replace(" ;", "\xa0;").replace("n° ", "n°\xa0")
 
 
 def _reference(initiale: Convention) -> str:
@@ -304,7 +295,7 @@ def construire_contexte_avenant(
             "visas": visas,
             "articles": _articles(modifications, modifiee, bool(missions)),
             "annexe_objectifs": bool(missions),
-            "annexe_texte": insecables(_annexe_texte(modifications, bool(missions))),
+            "annexe_texte": typographie(_annexe_texte(modifications, bool(missions))),
         },
         "etat": base["etat"],
         "region": base["region"],

@@ -123,7 +123,7 @@ def test_refus(cas: str, changements: dict[str, Any], date: dt.date | None, code
 DATES = [
     (dt.date(2009, 2, 15), {"versements[1].montant": 19000, "actions[0].cout": 31500.50,
                             "actions[0].financements[0].montant": 22500.50}, "signature de la convention"),
-    (dt.date(2009, 3, 1), {"etat.prefet.nom": "Dupont"}, "le 1er mars 2009"),
+    (dt.date(2009, 3, 1), {"etat.prefet.nom": "Dupont"}, "le 1er\xa0mars\xa02009"),
     (dt.date(2009, 5, 1), {"versements[0].montant": 40000.50, "versements[1].montant": 20000},
      "échu avant l’avenant"),
 ]  # fmt: skip

@@ -15,7 +15,7 @@ from .annexe import _synthese, _tableau_objectif
 from .briques import paragraphe
 from .clauses import signatures
 from .constantes import MARGE_CELLULE, TIRET
-from .convention import _echeancier_versements, parties
+from .convention import echeancier_versements, parties
 from .cycle import document_portrait, timbre
 from .ooxml import paragraphe_minuscule
 from .paquet import proprietes
@@ -38,7 +38,7 @@ def fabriquer_avenant() -> DocumentWord:
 
 
 def _titre(doc: DocumentWord) -> None:
-    timbre(doc, "Préfecture de la région {{ convention.region }}")
+    timbre(doc, "{{ etat.prefecture }}")
     paragraphe(doc, "{{ avenant.titre }}", "Title")
     paragraphe(doc, "{{ avenant.sous_titre }}", "Subtitle")
     paragraphe(doc, "{%p for visa in avenant.visas %}")
@@ -58,7 +58,7 @@ def _articles(doc: DocumentWord) -> None:
     paragraphe(doc, "{{ puce }}", "List Bullet")
     paragraphe(doc, "{%p endfor %}")
     paragraphe(doc, "{%p if article.echeancier %}")
-    _echeancier_versements(doc)  # le tableau de l’article 5 de la convention
+    echeancier_versements(doc)  # le tableau de l’article 5 de la convention
     paragraphe(doc, "{%p endif %}")
     paragraphe(doc, "{%p endfor %}")
 
