@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 __version__ = "0.2.0"
 
 if TYPE_CHECKING:
+    from convgen.avenant import Modification, comparer
     from convgen.chargement import charger
     from convgen.contexte import Version, construire_contexte
     from convgen.convertisseur import ConvertisseurPdf
+    from convgen.cycle import charger_realisation, generer_avenant, generer_bilan
     from convgen.erreurs import (
         Constat,
         ConversionEchouee,
@@ -97,6 +99,7 @@ __all__ = [
     "LibreOfficeAbsent",
     "LibreOfficeBloque",
     "LigneRapport",
+    "Modification",
     "NomDejaPris",
     "Personne",
     "ProblemeGabarit",
@@ -111,10 +114,14 @@ __all__ = [
     "__version__",
     "charger",
     "charger_gabarit",
+    "charger_realisation",
+    "comparer",
     "construire_contexte",
     "donnees_essentielles",
     "ecrire_tableur",
     "examiner",
+    "generer_avenant",
+    "generer_bilan",
     "generer_docx",
     "generer_lot",
     "generer_pdf",
@@ -155,6 +162,7 @@ _ORIGINES = {
     "LibreOfficeAbsent": "convgen.erreurs",
     "LibreOfficeBloque": "convgen.erreurs",
     "LigneRapport": "convgen.lot",
+    "Modification": "convgen.avenant",
     "NomDejaPris": "convgen.erreurs",
     "Personne": "convgen.modele",
     "ProblemeGabarit": "convgen.erreurs",
@@ -168,10 +176,14 @@ _ORIGINES = {
     "Version": "convgen.contexte",
     "charger": "convgen.chargement",
     "charger_gabarit": "convgen.gabarit.rendu",
+    "charger_realisation": "convgen.cycle",
+    "comparer": "convgen.avenant",
     "construire_contexte": "convgen.contexte",
     "donnees_essentielles": "convgen.opendata",
     "ecrire_tableur": "convgen.tableur",
     "examiner": "convgen.examen",
+    "generer_avenant": "convgen.cycle",
+    "generer_bilan": "convgen.cycle",
     "generer_docx": "convgen.gabarit.rendu",
     "generer_lot": "convgen.lot",
     "generer_pdf": "convgen.pdf",

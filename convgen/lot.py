@@ -304,6 +304,7 @@ def generer_lot(
     projet: bool = False,
     gabarit: str | Path | None = None,
     progression: Callable[[Avancement], None] | None = None,
+    bilans: str | Path | None = None,
     delai_pdf: float | None = None,
     convertisseur: ConvertitEnPdf | None = None,
     opendata: bool = False,
@@ -320,8 +321,9 @@ def generer_lot(
     ``convgen.ConvertisseurPdf`` ouvert) : tous les PDF passent par lui plutôt que par un
     LibreOffice par cœur. ``delai_pdf`` : secondes accordées à chaque appel de LibreOffice (par défaut, selon la
     taille du paquet) ; après deux LibreOffice bloqués, la conversion s'arrête et le rapport le dit.
-    ``opendata`` : écrit aussi ``donnees_essentielles.csv`` (SCDL « subventions ») des conventions
-    produites dont une contribution publique dépasse 23 000 €.
+    ``bilans`` : dossier des réalisations, dont les comptes rendus d'exécution sont produits à la suite
+    (voir :mod:`convgen.lot_bilans`). ``opendata`` : écrit aussi ``donnees_essentielles.csv`` (SCDL
+    « subventions ») des conventions produites dont une contribution publique dépasse 23 000 €.
     """
     # Vérifié et compilé avant tout : un gabarit fautif arrête le lot sans rien écrire, et les
     # processus nés par « fork » en héritent tout compilé.
@@ -377,6 +379,11 @@ def generer_lot(
                 suivi.consigner(ligne, fin_de_tache=True)
             suivi.avertissements.extend(conversion.avertissements)
         lignes = [suivi.lignes[i] for i in sorted(suivi.lignes)]
+        if bilans is not None:
+            from convgen.lot_bilans import produire_bilans
+
+            # Un compte rendu de ce lot est remplacé à la reprise : il dépend de conventions qu'on vient de relire.
+            lignes += produire_bilans(lignes, bilans, dossier, pdf=pdf, ecraser=ecraser or reprendre)
         rapport = RapportLot(
             [LigneRapport.depuis_journal(ligne) for ligne in lignes],
             ecrire_rapports(dossier, lignes),

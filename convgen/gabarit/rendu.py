@@ -54,6 +54,7 @@ from convgen.gabarit.docx_xml import (
 from convgen.gabarit.verification import verifier_ou_lever
 from convgen.modele import Convention
 from convgen.regles import valider
+from convgen.schema_contexte import Contexte
 
 __all__ = [
     "GABARIT_PAR_DEFAUT",
@@ -76,11 +77,11 @@ class _Partie:
 class Gabarit:
     """Un gabarit .docx lu, contrôlé et compilé une fois, rendu autant de fois qu'on veut."""
 
-    def __init__(self, source: str | Path | bytes, *, nom: str | None = None) -> None:
+    def __init__(self, source: str | Path | bytes, *, nom: str | None = None, schema: object = Contexte) -> None:
         self.nom = nom or (str(source) if not isinstance(source, bytes) else "gabarit")
         octets = source if isinstance(source, bytes) else lire_octets(Path(source))
         self._entrees = lire_archive(octets, self.nom)
-        verifier_ou_lever(octets, self.nom)  # tout gabarit est vérifié avant d'être compilé
+        verifier_ou_lever(octets, self.nom, schema=schema)  # tout gabarit est vérifié avant d'être compilé
         env = environnement()
         self._parties: dict[str, _Partie] = {}
         problemes: list[ProblemeGabarit] = []
@@ -163,12 +164,12 @@ def _variable_inconnue(exc: UndefinedError) -> str:
     return f"variable inconnue « {nom} » (voir convgen schema contexte)"
 
 
-def chemin_gabarit_par_defaut() -> Path:
-    """Le gabarit livré : dans le paquet installé, sinon dans le dépôt (installation éditable)."""
-    installe = files("convgen") / "gabarits" / GABARIT_PAR_DEFAUT
+def chemin_gabarit_par_defaut(nom: str = GABARIT_PAR_DEFAUT) -> Path:
+    """Un gabarit livré (par défaut, celui de la convention) : dans le paquet installé, sinon dans le dépôt."""
+    installe = files("convgen") / "gabarits" / nom
     if installe.is_file():
         return Path(str(installe))
-    return Path(__file__).resolve().parents[2] / "gabarits" / GABARIT_PAR_DEFAUT
+    return Path(__file__).resolve().parents[2] / "gabarits" / nom
 
 
 def copier_gabarit(destination: str | Path, *, ecraser: bool = False) -> Path:
@@ -177,18 +178,18 @@ def copier_gabarit(destination: str | Path, *, ecraser: bool = False) -> Path:
 
 
 @lru_cache(maxsize=8)
-def _gabarit_en_cache(chemin: Path, date_modif: float, taille: int) -> Gabarit:
-    return Gabarit(chemin)
+def _gabarit_en_cache(chemin: Path, date_modif: float, taille: int, schema: object) -> Gabarit:
+    return Gabarit(chemin, schema=schema)
 
 
-def charger_gabarit(chemin: str | Path | None = None) -> Gabarit:
+def charger_gabarit(chemin: str | Path | None = None, *, schema: object = Contexte) -> Gabarit:
     """Le gabarit compilé, gardé en mémoire tant que le fichier ne change pas."""
     chemin = Path(chemin) if chemin is not None else chemin_gabarit_par_defaut()
     try:
         etat = chemin.stat()
     except OSError:
         raise ErreurGabarit(f"{chemin} : gabarit introuvable") from None
-    return _gabarit_en_cache(chemin.resolve(), etat.st_mtime, etat.st_size)
+    return _gabarit_en_cache(chemin.resolve(), etat.st_mtime, etat.st_size, schema)
 
 
 def rendre_docx(contexte: Mapping[str, object], *, gabarit: str | Path | Gabarit | None = None) -> bytes:
