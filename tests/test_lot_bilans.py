@@ -79,10 +79,10 @@ def test_realisation_en_echec_signalee(
     dossier.mkdir()
     ecrire_yaml(dossier, donnees, "fautive.yaml")
     rapport = _lot(tmp_path, dossier, fils)
-    (ligne,) = [ligne for ligne in rapport.lignes if ligne["version"] == "bilan"]
-    assert (ligne["statut"], rapport.code_sortie) == (statut, 1)
-    assert message in ligne["message"]
-    assert statut == "échec" or ligne["constats"]
+    (ligne,) = [ligne for ligne in rapport.lignes if ligne.version == "bilan"]
+    assert (ligne.statut, rapport.code_sortie) == (statut, 1)
+    assert message in ligne.message
+    assert statut == "échec" or ligne.constats
     assert not list((tmp_path / "sortie").glob("bilan_*"))
 
 
@@ -104,6 +104,6 @@ def test_deux_structures_d_une_region_realisation_ambigue(tmp_path: Path, fils: 
     seconde = ecrire_yaml(tmp_path, autre, "auvergne_gip.yaml")
     dossier = _realisations(tmp_path / "realisations")
     rapport = generer_lot([CONVENTIONS[0], seconde], tmp_path / "sortie", bilans=dossier, executor=fils)
-    (ligne,) = [ligne for ligne in rapport.lignes if ligne["version"] == "bilan"]
-    assert ligne["statut"] == "échec"
-    assert "2 structures de la région Auvergne" in ligne["message"]
+    (ligne,) = [ligne for ligne in rapport.lignes if ligne.version == "bilan"]
+    assert ligne.statut == "échec"
+    assert "2 structures de la région Auvergne" in ligne.message
