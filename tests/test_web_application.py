@@ -19,6 +19,9 @@ from convgen.web.application import Reglages
 from convgen.web.conversion import FilePdf
 
 
+VIDE = {"fichier": ("a.yaml", b"")}
+
+
 @pytest.fixture
 def web() -> Iterator[TestClient]:
     with client() as c:
