@@ -18,7 +18,6 @@ from convgen.regles import REGLES
 from convgen.web.application import Reglages
 from convgen.web.conversion import FilePdf
 
-
 VIDE = {"fichier": ("a.yaml", b"")}
 
 
