@@ -12,7 +12,7 @@ from conftest import convgen
 from starlette.testclient import TestClient
 from web_aide import BRETAGNE, JETON, JSON, client, envoi
 
-from convgen.web.application import MARGE_FORMULAIRE, Reglages
+from convgen.web.application import Reglages
 from convgen.web.securite import COOKIE, valeur_session
 from convgen.web.serveur import ServeurRefuse, verifier_exposition
 from convgen.web.traitement import TAILLE_MAX
