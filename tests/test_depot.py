@@ -23,14 +23,20 @@ def test_disposition_du_depot() -> None:
     suivis = subprocess.run(["git", "ls-files"], cwd=RACINE, capture_output=True, text=True, check=True).stdout
     sommets = {ligne.split("/", 1)[0] for ligne in suivis.splitlines()}
     visibles = {s for s in sommets if not s.startswith(".")}
-    assert visibles == {"pyproject.toml", "convgen", "gabarits", "donnees_exemple", "tests", "README.md"}
+    assert visibles == {"pyproject.toml", "convgen", "gabarits", "donnees_exemple", "tests", "docs", "README.md"}
 
 
-def test_deux_commandes_au_readme_et_la_ci_lance_celle_des_tests() -> None:
-    principale, tests = commandes_du_readme()
-    assert "convgen generer donnees_exemple/" in principale
+def test_trois_commandes_au_readme_et_la_ci_lance_celle_des_tests() -> None:
+    principale, tests, serveur = commandes_du_readme()
+    assert "convgen generer donnees_exemple/" in principale and '".[web]"' in principale
     assert tests.endswith("pytest")
     assert tests in (RACINE / ".ci" / "run").read_text(encoding="utf-8")
+    assert serveur == ".venv/bin/convgen serveur"
+
+
+def test_images_du_readme_presentes() -> None:
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert images and [i for i in images if not (RACINE / i).is_file()] == []
 
 
 def test_historique_au_readme() -> None:
@@ -71,6 +77,8 @@ def test_la_roue_embarque_gabarit_et_referentiel(tmp_path: Path) -> None:
         "convgen/referentiels/circulaire_dgefp_2008_15.yaml",
         "convgen/modeles/exemple_commente.yaml",
         "convgen/py.typed",
+        "convgen/web/pages/accueil.html",
+        "convgen/web/statique/convgen.css",
     }
     assert attendus <= noms
     assert not any(n.endswith("fabriquer_gabarit.py") for n in noms)
