@@ -188,6 +188,18 @@ def test_generer_avec_gabarit_du_serveur(tmp_path: Path) -> None:
     assert "Gabarit du service : Association régionale des missions locales de Bretagne" in texte_docx(reponse.content)
 
 
+def test_gabarit_du_serveur_fautif_production_impossible(tmp_path: Path) -> None:
+    from docx_texte import gabarit_word
+
+    gabarit = gabarit_word(tmp_path, '{% set c = "__cla" ~ "ss__" %}{{ structure.nom[c] }}')  # refusé au rendu
+    with client(Reglages(gabarit=gabarit)) as web:
+        reponse = web.post("/generer", files=envoi(BRETAGNE), headers=JSON)
+    constats = reponse.json()["fichiers"][0]["conventions"][0]["constats"]
+    assert reponse.status_code == 422
+    assert [c["code"] for c in constats if c["gravite"] == "erreur"] == ["production-impossible"]
+    assert "rouages internes de Python" in constats[-1]["message"] and "convgen-web-" not in constats[-1]["message"]
+
+
 @pytest.mark.lent
 @pytest.mark.usefixtures("outils")
 def test_generer_avec_pdf_rend_docx_et_pdf(web: TestClient, tmp_path: Path) -> None:
@@ -227,6 +239,7 @@ def test_modele_tableur(web: TestClient) -> None:
         ("post", "/valider", {}, 400, "aucun fichier reçu"),
         ("post", "/valider", {"data": {"fichier": "texte"}}, 400, "aucun fichier reçu"),
         ("post", "/valider", {"files": {"fichier": ("gabarit.docx", b"PK")}}, 415, "format non pris en charge"),
+        ("post", "/valider", {"files": {"fichier": ("budgets.ODS", b"PK")}}, 415, "enregistrez-le au format excel"),
         (
             "post",
             "/generer",
@@ -252,7 +265,7 @@ def test_erreurs_en_francais(
     assert reponse.status_code == statut
     assert message in html.unescape(reponse.text).lower() and '<html lang="fr">' in reponse.text
     json_ = getattr(web, methode)(chemin, headers=JSON, **requete)
-    assert json_.status_code == statut and message in json_.json()["erreur"]
+    assert json_.status_code == statut and message in json_.json()["erreur"].lower()
 
 
 @pytest.mark.parametrize(
