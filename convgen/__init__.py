@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from convgen.gabarit.rendu import generer_docx
     from convgen.lot import generer_lot
     from convgen.modele import Convention
+    from convgen.opendata import donnees_essentielles
     from convgen.pdf import generer_pdf
     from convgen.regles import valider
 
@@ -32,6 +33,7 @@ __all__ = [
     "Gravite",
     "charger",
     "construire_contexte",
+    "donnees_essentielles",
     "generer_docx",
     "generer_lot",
     "generer_pdf",
@@ -45,6 +47,7 @@ _ORIGINES = {
     "Gravite": "convgen.erreurs",
     "charger": "convgen.chargement",
     "construire_contexte": "convgen.contexte",
+    "donnees_essentielles": "convgen.opendata",
     "generer_docx": "convgen.gabarit.rendu",
     "generer_lot": "convgen.lot",
     "generer_pdf": "convgen.pdf",

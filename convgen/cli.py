@@ -157,7 +157,9 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             projet=arguments.projet,
             gabarit=arguments.gabarit,
             progression=progression,
+            opendata=arguments.opendata,
         )
+    _afficher_publication(rapport.constats_opendata)
     for ligne in rapport.lignes_en_echec:
         codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
         print(f"{ligne['source']} ({ligne['version']}) : {ligne['statut']} — {codes or ligne['message']}")
@@ -203,6 +205,27 @@ class _Progression:
     def __exit__(self, *exc: object) -> None:
         if self._barre is not None:
             self._barre.stop()
+
+
+def commande_opendata(arguments: argparse.Namespace) -> int:
+    from convgen.opendata import publier_donnees_essentielles
+
+    publication = publier_donnees_essentielles(
+        arguments.sources, arguments.sortie, tous=arguments.tous, ecraser=arguments.ecraser
+    )
+    _afficher_publication(publication.constats)
+    ecrites = len(publication.lignes)
+    print(f"{_nombre(ecrites, 'ligne')} {_nombre(ecrites, 'écrite').split()[1]} dans {publication.chemin}")
+    return publication.code_sortie
+
+
+def _afficher_publication(constats: Sequence[Constat]) -> None:
+    """Les constats des données essentielles, fichier par fichier (les informations du seuil comprises)."""
+    par_fichier: dict[str, list[Constat]] = {}
+    for constat in constats:
+        par_fichier.setdefault(constat.fichier or "", []).append(constat)
+    for fichier, siens in par_fichier.items():
+        _afficher_constats(fichier, siens)
 
 
 def commande_modele_tableur(arguments: argparse.Namespace) -> int:
@@ -335,7 +358,21 @@ def _analyseur() -> _Analyseur:
     lot.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé")
     lot.add_argument("--strict", action="store_true", help="refuse aussi les entrées qui ont des alertes")
     lot.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    lot.add_argument(
+        "--opendata", action="store_true", help="écrit aussi donnees_essentielles.csv (SCDL) près de la synthèse"
+    )
     lot.set_defaults(executer=commande_lot)
+
+    opendata = commandes.add_parser(
+        "opendata",
+        help="écrit les données essentielles (SCDL « subventions ») des conventions au-delà de 23 000 €",
+        formatter_class=_Formateur,
+    )
+    opendata.add_argument("sources", nargs="+", metavar="SOURCE", help="fichier YAML/JSON, classeur ou dossier")
+    opendata.add_argument("--sortie", required=True, metavar="FICHIER.csv", help="fichier CSV à écrire")
+    opendata.add_argument("--tous", action="store_true", help="publie aussi les contributions de 23 000 € ou moins")
+    opendata.add_argument("--ecraser", action="store_true", help="remplace le fichier s'il existe")
+    opendata.set_defaults(executer=commande_opendata)
 
     modele = commandes.add_parser("modele-tableur", help="écrit un classeur Excel vide à remplir")
     modele.add_argument("fichier", metavar="FICHIER.xlsx", help="classeur à créer")

@@ -31,10 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from convgen.contexte import Version
-from convgen.erreurs import ErreurConvgen, ErreurLot, ErreurPdf, ErreurSortie, motif_systeme
+from convgen.erreurs import Constat, ErreurConvgen, ErreurLot, ErreurPdf, ErreurSortie, erreurs, motif_systeme
 from convgen.pdf import Convertisseur
 from convgen.production import Statut
-from convgen.rapport import DOSSIER_ETAT, Journal, ecrire_rapports, empreinte_fichiers, ligne_rapport
+from convgen.rapport import (
+    DOSSIER_ETAT,
+    Journal,
+    ecrire_donnees_essentielles,
+    ecrire_rapports,
+    empreinte_fichiers,
+    ligne_rapport,
+)
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 TAILLE_PAQUET_PDF = 16
@@ -75,6 +82,8 @@ class RapportLot:
 
     lignes: list[dict[str, Any]] = field(default_factory=list)
     fichiers_rapport: list[Path] = field(default_factory=list)
+    constats_opendata: list[Constat] = field(default_factory=list)
+    """Avec ``opendata`` : conventions produites mais absentes des données essentielles, et pourquoi."""
 
     def _nombre(self, *statuts: Statut) -> int:
         return sum(1 for ligne in self.lignes if ligne["statut"] in statuts)
@@ -98,8 +107,8 @@ class RapportLot:
 
     @property
     def code_sortie(self) -> int:
-        """0 si toutes les entrées ont abouti, 1 sinon."""
-        return 1 if self.echecs else 0
+        """0 si toutes les entrées ont abouti (données essentielles comprises, si demandées), 1 sinon."""
+        return 1 if self.echecs or erreurs(self.constats_opendata) else 0
 
 
 def _fichiers_du_dossier(dossier: Path, exclus: Path | None) -> list[Path]:
@@ -191,13 +200,15 @@ def generer_lot(
     projet: bool = False,
     gabarit: str | Path | None = None,
     progression: Callable[[Avancement], None] | None = None,
+    opendata: bool = False,
 ) -> RapportLot:
     """Produit les conventions de toutes les sources dans ``sortie`` ; rend le bilan.
 
     ``executor`` : n'importe quel ``concurrent.futures.Executor`` (par défaut, un processus
     par cœur). Les tâches et leurs résultats sont de petits objets sérialisables ; les
     documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
-    être accessible.
+    être accessible. ``opendata`` : écrit aussi ``donnees_essentielles.csv`` (SCDL « subventions »)
+    des conventions produites dont une contribution publique dépasse 23 000 €.
     """
     from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
@@ -232,6 +243,9 @@ def generer_lot(
                 suivi.consigner(ligne, fin_de_tache=True)
         rapport = RapportLot([suivi.lignes[i] for i in sorted(suivi.lignes)])
         rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
+        if opendata:
+            chemin, rapport.constats_opendata = ecrire_donnees_essentielles(dossier, rapport.lignes)
+            rapport.fichiers_rapport.append(chemin)
         return rapport
     finally:
         suivi.journal.fermer()

@@ -165,10 +165,18 @@ class Signataire(Personne):
     fonction: Texte
 
 
+Siret = Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
+"""Numéro SIRET tel que saisi (espaces admises) ; sa clé de contrôle est vérifiée par les règles."""
+
+
 class Etat(_Modele):
     prefet: Personne
     delegataire: Signataire | None = None
     """Présent : « Pour le préfet et par délégation, … »."""
+    siret: Siret | None = None
+    """SIRET du service de l'État qui attribue la subvention (données essentielles, décret n° 2017-779)."""
+    nom_attribuant: Texte | None = None
+    """Nom de l'attribuant publié dans les données essentielles ; par défaut « Préfecture de la région … »."""
 
 
 class Deliberation(_Modele):
@@ -179,6 +187,10 @@ class Deliberation(_Modele):
 class ConseilRegional(_Modele):
     president: Personne
     deliberation: Deliberation | None = None
+    siret: Siret | None = None
+    """SIRET de la Région : présent, la Région figure aussi dans les données essentielles."""
+    nom_attribuant: Texte | None = None
+    """Nom de l'attribuant publié dans les données essentielles ; par défaut « Région … »."""
 
 
 class Adresse(_Modele):
@@ -191,7 +203,7 @@ class Structure(_Modele):
     nom: Texte
     sigle: Texte | None = None
     statut: Statut
-    siret: Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
+    siret: Siret
     adresse: Adresse
     representant: Signataire
     iban: Annotated[str, AfterValidator(_verifier_texte)]

@@ -22,8 +22,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from convgen.erreurs import Constat
 from convgen.fichiers import ecrire_atomique
 from convgen.modele import Convention
+from convgen.opendata import candidats, csv_donnees_essentielles, retenir
 from convgen.production import Production, Statut
 
 DOSSIER_ETAT = ".convgen"
@@ -91,6 +93,9 @@ def ligne_rapport(indice: int, production: Production, empreinte: str) -> dict[s
         ],
         "message": production.message,
         "synthese": None if production.convention is None else _jsonable(synthese(production.convention, alertes)),
+        "donnees_essentielles": []
+        if production.convention is None
+        else [list(c) for c in candidats(production.convention)],
     }
 
 
@@ -204,6 +209,21 @@ def _synthese_xlsx(lignes: Sequence[dict[str, Any]]) -> bytes:
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def ecrire_donnees_essentielles(dossier: Path, lignes: Sequence[dict[str, Any]]) -> tuple[Path, list[Constat]]:
+    """Écrit ``donnees_essentielles.csv`` (SCDL) des conventions produites, au-delà du seuil ; rend
+    son chemin et les constats de celles qui n'ont pas pu y figurer (SIRET d'attribuant absent…)."""
+    publiees: list[dict[str, str]] = []
+    constats: list[Constat] = []
+    for ligne in lignes:
+        if ligne["statut"] in (Statut.PRODUIT, Statut.REPRIS):
+            candidats_ = [(financeur, valeurs) for financeur, valeurs in ligne.get("donnees_essentielles", [])]
+            retenues, siens = retenir(candidats_, tous=False, fichier=ligne["source"])
+            publiees += retenues
+            constats += siens
+    chemin = ecrire_atomique(dossier / "donnees_essentielles.csv", csv_donnees_essentielles(publiees), ecraser=True)
+    return chemin, constats
 
 
 def ecrire_rapports(dossier: Path, lignes: Sequence[dict[str, Any]]) -> list[Path]:

@@ -165,11 +165,18 @@ def _identifiant(valider: Callable[[str], str], valeur: str) -> str | None:
     return None
 
 
-@regle("siret-invalide", Gravite.ERREUR, "Le numéro SIRET de la structure est invalide.")
+@regle("siret-invalide", Gravite.ERREUR, "Un numéro SIRET (structure, État, Région) est invalide.")
 def _siret(convention: Convention, constat: Signaler) -> Iterator[Constat]:
-    motif = _identifiant(siret.validate, convention.structure.siret)
-    if motif:
-        yield constat(f"SIRET « {convention.structure.siret} » invalide : {motif}", "structure.siret")
+    region = convention.conseil_regional
+    numeros = {
+        "structure.siret": convention.structure.siret,
+        "etat.siret": convention.etat.siret,
+        "conseil_regional.siret": region.siret if region is not None else None,
+    }
+    for chemin, numero in numeros.items():
+        motif = None if numero is None else _identifiant(siret.validate, numero)
+        if motif:
+            yield constat(f"SIRET « {numero} » invalide : {motif}", chemin)
 
 
 @regle("iban-invalide", Gravite.ERREUR, "L'IBAN de la structure est invalide.")

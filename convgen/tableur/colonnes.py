@@ -36,7 +36,7 @@ VALEURS: dict[str, tuple[str, ...]] = {
 }
 LIBRES = ("financeurs",)
 """Listes seulement indicatives : une autre valeur est admise (un autre financeur)."""
-CHIFFRES = {"structure.siret": 14, "structure.adresse.code_postal": 5}
+CHIFFRES = {"structure.siret": 14, "etat.siret": 14, "conseil_regional.siret": 14, "structure.adresse.code_postal": 5}
 """Identifiants faits de chiffres : Excel en ôte les zéros de tête s'ils sont saisis comme nombres."""
 TECHNIQUES = ("cle", "action")
 """Colonnes de renvoi entre feuilles, qui ne sont pas des champs du modèle."""
@@ -116,6 +116,10 @@ signature.lieu | Signature : lieu | texte | oui | 18 | | lieu de signature (« F
 signature.date | Signature : date | date | non | 12 | | date de signature ; vide pour un projet
 signature.exemplaires | Signature : exemplaires | entier | non | 12 | | originaux (1 à 10) ; vide : un par partie
 referentiel | Référentiel | texte | non | 26 | referentiels | vide : annexe-type de la circulaire DGEFP n° 2008-15
+etat.siret | État : SIRET | texte | open data | 18 | | SIRET du service attribuant (données essentielles)
+etat.nom_attribuant | État : nom publié | texte | non | 30 | | attribuant publié ; vide : Préfecture de la région …
+conseil_regional.siret | Région : SIRET | texte | non | 18 | | SIRET de la Région : elle figure alors dans l'open data
+conseil_regional.nom_attribuant | Région : nom publié | texte | non | 30 | | attribuant publié ; vide : Région …
 """)
 ACTIONS = _table(f"""
 {_RENVOI}
