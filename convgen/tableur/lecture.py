@@ -40,6 +40,7 @@ from convgen.francais import sans_accents
 from convgen.regles import Examen, valider
 from convgen.tableur.colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
 from convgen.tableur.ecriture import ecrire_modele_tableur, ecrire_tableur
+from convgen.tableur.ods import ClasseurOds
 
 __all__ = ["ecrire_modele_tableur", "ecrire_tableur", "est_tableur", "lire_tableur"]
 
@@ -48,7 +49,7 @@ TAILLE_MAX = 20 * 1024 * 1024
 LIGNES_MAX = 10_000
 """Lignes remplies lues au plus par feuille."""
 CODE = "tableur-invalide"
-SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = (".xlsx", ".xlsm", ".ods")
 
 _Index = dict[Colonne, int]
 """Place (à partir de 0) de chaque colonne reconnue dans la ligne d'en-têtes."""
@@ -58,10 +59,10 @@ Lieu = tuple[str, int, str]
 
 
 def est_tableur(chemin: str | Path) -> bool:
-    """Vrai pour un classeur Excel (.xlsx, .xlsm).
+    """Vrai pour un classeur Excel (.xlsx, .xlsm) ou OpenDocument (.ods).
 
-    >>> est_tableur("budgets.XLSX"), est_tableur("auvergne.yaml")
-    (True, False)
+    >>> est_tableur("budgets.XLSX"), est_tableur("budgets.ods"), est_tableur("auvergne.yaml")
+    (True, True, False)
     """
     return Path(chemin).suffix.lower() in SUFFIXES
 
@@ -159,12 +160,14 @@ def _ouvrir(chemin: Path) -> Any:
             f"classeur trop gros ({-(-taille // 2**20)} Mio ; au plus {TAILLE_MAX // 2**20} Mio)", fichier=chemin
         )
     if not est_tableur(chemin):
-        raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) est attendu", fichier=chemin)
+        raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) ou OpenDocument (.ods) est attendu", fichier=chemin)
+    ods = chemin.suffix.lower() == ".ods"
     try:
-        return load_workbook(chemin, read_only=True, data_only=True)
+        return ClasseurOds(chemin) if ods else load_workbook(chemin, read_only=True, data_only=True)
     except Exception:  # zip abîmé, XML invalide… : le fichier vient de l'extérieur
+        genre = "OpenDocument" if ods else "Excel"
         raise FichierIllisible(
-            "ce n'est pas un classeur Excel valide (archive ou contenu illisible)", fichier=chemin
+            f"ce n'est pas un classeur {genre} valide (archive ou contenu illisible)", fichier=chemin
         ) from None
 
 

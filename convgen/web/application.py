@@ -54,12 +54,6 @@ MARGE_FORMULAIRE = 64 * 1024
 """Ce que le corps multipart peut compter en plus du fichier (séparateurs, options)."""
 ATTENTE_PDF = 30
 """Secondes annoncées par ``Retry-After`` quand la file des conversions est pleine."""
-CLASSEUR_ODS = (
-    "les classeurs OpenDocument (.ods) ne sont pas lus ; enregistrez-le au format Excel "
-    "(LibreOffice : Fichier › Enregistrer sous › Excel 2007-365 (.xlsx)) puis déposez le .xlsx"
-)
-"""openpyxl ne lit pas l'OpenDocument, et confier au LibreOffice du serveur un classeur venu du réseau
-élargirait sa surface d'attaque (liens externes, macros) : l'agent convertit lui-même, en deux clics."""
 VERSIONS = {"auto": None, "bipartite": "bipartite", "tripartite": "tripartite"}
 _JOURNAL = logging.getLogger("convgen.web")
 
@@ -102,7 +96,7 @@ def _page(request: Request, nom: str, statut: int = 200, **contexte: Any) -> Res
 
 async def accueil(request: Request) -> Response:
     regles = [(r.code, str(r.gravite), r.description) for r in REGLES]
-    return _page(request, "accueil.html", regles=regles, suffixes=", ".join(SUFFIXES))
+    return _page(request, "accueil.html", regles=regles, suffixes=SUFFIXES)
 
 
 async def valider(request: Request) -> Response:
@@ -218,8 +212,6 @@ async def _formulaire(request: Request) -> AsyncIterator[tuple[FormData, str, Pa
             raise HTTPException(400, "aucun fichier reçu : choisissez le fichier de la convention")
         nom = nom_affiche(fichier.filename)
         fin = suffixe(nom)
-        if nom.lower().endswith(".ods"):
-            raise HTTPException(415, f"« {nom} » : {CLASSEUR_ODS}")
         if fin is None:
             raise HTTPException(415, f"« {nom} » : format non pris en charge (acceptés : {', '.join(SUFFIXES)})")
         with tempfile.TemporaryDirectory(prefix="convgen-web-") as dossier:

@@ -25,8 +25,8 @@ from convgen.production import Production, Statut, examiner_source, produire
 from convgen.regles import Examen
 from convgen.web.conversion import Convertir
 
-SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
-"""Ce que lit :func:`convgen.production.examiner_source` (données YAML/JSON, classeur Excel)."""
+SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".ods")
+"""Ce que lit :func:`convgen.production.examiner_source` (données YAML/JSON, classeur Excel ou OpenDocument)."""
 TAILLE_MAX = 2 * 1024 * 1024
 """Un fichier de convention fait quelques dizaines de Ko, un classeur de toutes les régions bien moins de 2 Mio."""
 CODE_ECHEC = "production-impossible"
@@ -48,8 +48,8 @@ def nom_affiche(nom_client: str | None) -> str:
 def suffixe(nom: str) -> str | None:
     """Le suffixe accepté du nom (en minuscules), ou None.
 
-    >>> suffixe("Budgets 2009.XLSX"), suffixe("auvergne.yml"), suffixe("gabarit.docx")
-    ('.xlsx', '.yml', None)
+    >>> suffixe("Budgets 2009.XLSX"), suffixe("auvergne.yml"), suffixe("budgets.ods"), suffixe("gabarit.docx")
+    ('.xlsx', '.yml', '.ods', None)
     """
     trouve = Path(nom).suffix.lower()
     return trouve if trouve in SUFFIXES else None
