@@ -175,6 +175,17 @@ def test_generer_classeur_rend_une_archive(web: TestClient, tmp_path: Path) -> N
     assert len(json.loads(contenu["constats.json"])["fichiers"][0]["conventions"]) == 2
 
 
+def test_generer_classeur_en_partie_refuse(web: TestClient, tmp_path: Path) -> None:
+    """Une convention refusée n'empêche pas l'autre ; l'archive dit pourquoi il en manque une."""
+    fichier_xlsx = classeur(tmp_path, BRETAGNE, TROIS_ERREURS)
+    reponse = web.post("/generer", files=envoi(fichier_xlsx))
+    contenu = contenu_zip(reponse.content)
+    assert reponse.status_code == 200
+    assert sorted(contenu) == ["constats.json", "convention_2009_bretagne_arml_bretagne.docx"]
+    refusee = json.loads(contenu["constats.json"])["fichiers"][0]["conventions"][1]
+    assert "siret-invalide" in [c["code"] for c in refusee["constats"]]
+
+
 @pytest.mark.parametrize("accept", [{}, JSON])
 def test_generer_refuse_en_422_avec_les_constats(web: TestClient, accept: dict[str, str]) -> None:
     reponse = web.post("/generer", files=envoi(TROIS_ERREURS), headers=accept)

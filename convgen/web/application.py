@@ -114,7 +114,7 @@ async def generer(request: Request) -> Response:
         resultat = await _produire(request, entree, nom, options, avec_pdf=form.get("pdf") is not None)
     if not any(g.produite for g in resultat.groupes):
         return _constats(request, resultat, 422)
-    if len(resultat.documents) == 1:
+    if len(resultat.documents) == 1 and len(resultat.groupes) == 1:  # sinon, constats.json dit ce qui manque
         nom_document, octets = resultat.documents[0]
         return _document(octets, nom_document, DOCX)
     nom_zip, octets = archive(resultat)
