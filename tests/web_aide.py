@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -61,31 +62,40 @@ def port_libre() -> int:
 
 @contextmanager
 def serveur(*arguments: str, env: dict[str, str] | None = None, delai: float = 30) -> Iterator[str]:
-    """``convgen serveur`` lancé pour de vrai sur 127.0.0.1 et un port libre ; rend son adresse, l'arrête à la fin."""
+    """``convgen serveur`` lancé pour de vrai sur 127.0.0.1 et un port libre ; rend son adresse, l'arrête à la fin.
+
+    Sa sortie va dans un fichier temporaire : le journal d'accès ne doit pas remplir un tube que personne ne lit.
+    """
     port = port_libre()
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "convgen", "serveur", "--port", str(port), *arguments],
-        cwd=RACINE,
-        env={**os.environ, "PYTHONPATH": str(RACINE), **(env or {})},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        limite = time.monotonic() + delai
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if processus.poll() is not None or time.monotonic() > limite:
-                    raise RuntimeError(f"le serveur n'a pas démarré : {processus.communicate()[0]!r}") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        processus.terminate()
+    with tempfile.TemporaryFile() as sortie:
+        processus = subprocess.Popen(
+            [sys.executable, "-m", "convgen", "serveur", "--port", str(port), *arguments],
+            cwd=RACINE,
+            env={**os.environ, "PYTHONPATH": str(RACINE), **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=sortie,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            processus.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            processus.kill()
-            processus.communicate()
+            _attendre(port, processus, sortie, delai)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            processus.terminate()
+            try:
+                processus.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                processus.kill()
+                processus.wait()
+
+
+def _attendre(port: int, processus: subprocess.Popen[bytes], sortie: Any, delai: float) -> None:
+    limite = time.monotonic() + delai
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if processus.poll() is not None or time.monotonic() > limite:
+                sortie.seek(0)
+                raise RuntimeError(f"le serveur n'a pas démarré : {sortie.read()!r}") from None
+            time.sleep(0.1)
