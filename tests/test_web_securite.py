@@ -12,9 +12,9 @@ from conftest import convgen
 from starlette.testclient import TestClient
 from web_aide import BRETAGNE, JETON, JSON, client, envoi
 
-from convgen.web.application import Reglages
+from convgen.web.application import Reglages, creer_application
 from convgen.web.securite import COOKIE, valeur_session
-from convgen.web.serveur import ServeurRefuse, verifier_exposition
+from convgen.web.serveur import HOTES_LOCAUX, ServeurRefuse, verifier_exposition
 from convgen.web.traitement import TAILLE_MAX
 
 
@@ -166,6 +166,27 @@ def test_journal_d_acces_structure_sans_contenu(caplog: pytest.LogCaptureFixture
     )
     for secret in ("Bretagne", "FR76", "confidentiel", "secret"):
         assert secret not in ligne
+
+
+@pytest.mark.parametrize(
+    ("base", "statut"),
+    [
+        ("http://127.0.0.1:8000", 200),
+        ("http://localhost:8000", 200),
+        ("http://[::1]:8000", 200),
+        ("http://LOCALHOST", 200),
+        ("http://attaquant.example:8000", 400),
+        ("http://127.0.0.1.attaquant.example", 400),
+    ],
+)
+def test_sur_la_boucle_locale_seuls_ses_noms_sont_servis(base: str, statut: int) -> None:
+    """Parade au rebond DNS : une page d'un autre site ne peut pas lire le serveur local par son propre nom."""
+    application = creer_application(Reglages(hotes=HOTES_LOCAUX))
+    with TestClient(application, base_url=base) as web:
+        reponse = web.get("/")
+    assert reponse.status_code == statut
+    if statut == 400:
+        assert "non servi par ce serveur" in reponse.text
 
 
 # --- Exposition ---------------------------------------------------------------------------

@@ -36,7 +36,15 @@ from convgen.gabarit.rendu import Gabarit, charger_gabarit
 from convgen.regles import REGLES
 from convgen.tableur import ecrire_modele_tableur
 from convgen.web.conversion import FileComplete, FilePdf
-from convgen.web.securite import COOKIE, EnTetesSecurite, ExigeJeton, JournalAcces, autorise, valeur_session
+from convgen.web.securite import (
+    COOKIE,
+    EnTetesSecurite,
+    ExigeJeton,
+    HotesPermis,
+    JournalAcces,
+    autorise,
+    valeur_session,
+)
 from convgen.web.traitement import (
     SUFFIXES,
     TAILLE_MAX,
@@ -65,6 +73,8 @@ class Reglages:
     jeton: str | None = None
     gabarit: Path | None = None
     """Gabarit Word du serveur (``CONVGEN_GABARIT``) ; jamais envoyé par le navigateur."""
+    hotes: frozenset[str] | None = None
+    """Noms d'hôte servis (en-tête ``Host``) ; None : tous (derrière un mandataire, avec jeton)."""
     places_pdf: int = 4
     taille_max: int = TAILLE_MAX
 
@@ -322,6 +332,7 @@ def creer_application(reglages: Reglages | None = None, *, file_pdf: FilePdf | N
         middleware=[
             Middleware(JournalAcces),
             Middleware(EnTetesSecurite),
+            Middleware(HotesPermis, hotes=reglages.hotes),
             Middleware(ExigeJeton, jeton=reglages.jeton),
         ],
         exception_handlers={HTTPException: _erreur_http, Exception: _erreur_interne},

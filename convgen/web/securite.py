@@ -32,8 +32,8 @@ _ENTETES = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-_LIBRES = ("/connexion", "/statique/")
-"""Ce qui se passe de jeton : la page de connexion et sa feuille de style."""
+_LIBRES = "/statique/"
+"""Ce qui se passe de jeton, avec la page de connexion : la feuille de style et l'icône."""
 
 
 def valeur_session(jeton: str) -> str:
@@ -58,6 +58,10 @@ def _cookie(texte: str) -> str | None:
     return None
 
 
+def _libre(chemin: str) -> bool:
+    return chemin == "/connexion" or chemin.startswith(_LIBRES)
+
+
 class ExigeJeton:
     """Avec un jeton, toute requête doit le présenter ; un navigateur est renvoyé à la page de connexion."""
 
@@ -66,7 +70,7 @@ class ExigeJeton:
         self.jeton = jeton
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.jeton or scope["path"].startswith(_LIBRES):
+        if scope["type"] != "http" or not self.jeton or _libre(scope["path"]):
             await self.app(scope, receive, send)
             return
         entetes = Headers(scope=scope)
@@ -83,6 +87,25 @@ class ExigeJeton:
                 headers={"WWW-Authenticate": 'Bearer realm="convgen"'},
             )
         await reponse(scope, receive, send)
+
+
+class HotesPermis:
+    """Sur la boucle locale, seuls les noms de la boucle locale : une page d'un autre site qui ferait
+    pointer son propre nom vers 127.0.0.1 (rebond DNS) ne peut pas lire les réponses du serveur."""
+
+    def __init__(self, app: ASGIApp, hotes: frozenset[str] | None) -> None:
+        self.app = app
+        self.hotes = hotes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.hotes is not None:
+            hote = Headers(scope=scope).get("host", "")
+            nom = hote[: hote.index("]") + 1] if hote.startswith("[") else hote.split(":", 1)[0]
+            if nom.lower() not in self.hotes:
+                reponse = PlainTextResponse(f"hôte « {nom} » non servi par ce serveur", status_code=400)
+                await reponse(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class EnTetesSecurite:

@@ -16,6 +16,7 @@ from pathlib import Path
 from convgen.erreurs import ErreurConvgen
 
 LONGUEUR_MIN_JETON = 16
+HOTES_LOCAUX = frozenset({"127.0.0.1", "localhost", "[::1]"})
 
 
 class ServeurRefuse(ErreurConvgen):
@@ -55,7 +56,8 @@ def lancer(hote: str, port: int, jeton: str | None) -> None:
     from convgen.web.application import Reglages, creer_application
 
     gabarit = os.environ.get("CONVGEN_GABARIT")
-    application = creer_application(Reglages(jeton=jeton, gabarit=Path(gabarit) if gabarit else None))
+    hotes = HOTES_LOCAUX | {hote.lower()} if est_boucle_locale(hote) else None
+    application = creer_application(Reglages(jeton=jeton, gabarit=Path(gabarit) if gabarit else None, hotes=hotes))
     journal = logging.getLogger("convgen.web")
     journal.setLevel(logging.INFO)
     gestionnaire = logging.StreamHandler(sys.stderr)
