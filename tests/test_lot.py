@@ -86,8 +86,9 @@ def test_lot_de_trente_par_la_ligne_de_commande(tmp_path: Path) -> None:
     assert all(len(rangee) == 15 for rangee in synthese)
     assert all(rangee[5].count(",") == 1 and "." not in rangee[5] for rangee in synthese[1:])  # 101000,50
     assert (sortie / "synthese.csv").read_bytes().count(b"\r\n") == 29
-    feuille = openpyxl.load_workbook(sortie / "synthese.xlsx", read_only=True).active
-    rangees = [r for r in feuille.iter_rows(values_only=True) if any(v is not None for v in r)]
+    classeur = openpyxl.load_workbook(sortie / "synthese.xlsx", read_only=True)
+    rangees = [r for r in classeur.active.iter_rows(values_only=True) if any(v is not None for v in r)]
+    classeur.close()  # en lecture seule, le fichier reste ouvert : ResourceWarning au ramasse-miettes sinon
     assert rangees[0][0] == "source"
     assert len(rangees) == 29
     assert temporaires(sortie) == []

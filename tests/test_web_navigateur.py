@@ -141,7 +141,7 @@ def test_envoi_trop_long_arrete_avant_la_fin(adresse: str) -> None:
     envoyes = 0
     with socket.create_connection((hote, int(port)), timeout=30) as connexion:
         connexion.sendall(
-            b"POST /valider HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n"
+            b"POST /valider HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
             b"Content-Type: multipart/form-data; boundary=b\r\n\r\n"
         )
         entete = b'--b\r\nContent-Disposition: form-data; name="fichier"; filename="gros.yaml"\r\n\r\n'
