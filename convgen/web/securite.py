@@ -100,7 +100,7 @@ class HotesPermis:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.hotes is not None:
             hote = Headers(scope=scope).get("host", "")
-            nom = hote[: hote.index("]") + 1] if hote.startswith("[") else hote.split(":", 1)[0]
+            nom = hote.partition("]")[0] + "]" if hote.startswith("[") and "]" in hote else hote.split(":", 1)[0]
             if nom.lower() not in self.hotes:
                 reponse = PlainTextResponse(f"hôte « {nom} » non servi par ce serveur", status_code=400)
                 await reponse(scope, receive, send)
