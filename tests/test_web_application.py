@@ -129,7 +129,7 @@ def test_valider_classeur_opendocument(web: TestClient, tmp_path: Path) -> None:
 def test_les_constats_ne_montrent_aucun_chemin_du_serveur(web: TestClient, temporaire: Path) -> None:
     reponse = web.post("/valider", files={"fichier": ("donnees.yaml", b"annee: [2009")}, headers=JSON)
     texte = json.dumps(reponse.json(), ensure_ascii=False)
-    assert "convgen-web-" not in texte and str(temporaire) not in texte and "entree.yaml" not in texte
+    assert "convgen-web-" not in texte and str(temporaire) not in texte and "fichier.yaml" not in texte
 
 
 # --- POST /generer ----------------------------------------------------------------------

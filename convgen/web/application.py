@@ -62,6 +62,7 @@ MARGE_FORMULAIRE = 64 * 1024
 """Ce que le corps multipart peut compter en plus du fichier (séparateurs, options)."""
 ATTENTE_PDF = 30
 """Secondes annoncées par ``Retry-After`` quand la file des conversions est pleine."""
+FICHIER = {"fichier": "le fichier de la convention"}
 VERSIONS = {"auto": None, "bipartite": "bipartite", "tripartite": "tripartite"}
 _JOURNAL = logging.getLogger("convgen.web")
 
@@ -110,13 +111,14 @@ async def accueil(request: Request) -> Response:
 
 
 async def valider(request: Request) -> Response:
-    async with _formulaire(request) as (_, nom, entree):
-        resultat = await to_thread.run_sync(examiner_envoi, entree, nom)
+    async with _formulaire(request, FICHIER) as (_, envois):
+        resultat = await to_thread.run_sync(examiner_envoi, envois["fichier"].chemin, envois["fichier"].nom)
     return _constats(request, resultat, 200)
 
 
 async def generer(request: Request) -> Response:
-    async with _formulaire(request) as (form, nom, entree):
+    async with _formulaire(request, FICHIER) as (form, envois):
+        entree, nom = envois["fichier"].chemin, envois["fichier"].nom
         choix = str(form.get("version", "auto"))
         if choix not in VERSIONS:
             raise HTTPException(400, f"version inconnue « {choix} » (possibles : auto, bipartite, tripartite)")
@@ -177,10 +179,10 @@ def _trop_gros(taille_max: int) -> HTTPException:
     return HTTPException(413, f"fichier trop volumineux : {taille_max // (1024 * 1024)} Mio au plus")
 
 
-def _borne(request: Request) -> Request:
+def _borne(request: Request, fichiers: int) -> Request:
     """La même requête, dont le corps est refusé (413) dès qu'il dépasse la limite, sans être lu en entier."""
     taille_max: int = request.app.state.reglages.taille_max
-    maximum = taille_max + MARGE_FORMULAIRE
+    maximum = max(fichiers, 1) * taille_max + MARGE_FORMULAIRE
     longueur = request.headers.get("content-length")
     if longueur is not None and (not longueur.isdigit() or int(longueur) > maximum):
         raise _trop_gros(taille_max)
@@ -200,9 +202,9 @@ def _borne(request: Request) -> Request:
 
 
 async def _lire_formulaire(request: Request, *, fichiers: int) -> FormData:
-    """Le formulaire, borné (un seul fichier, peu de champs courts) ; les refus de l'analyseur dits en français."""
+    """Le formulaire, borné (fichiers comptés, peu de champs courts) ; les refus de l'analyseur dits en français."""
     try:
-        return await _borne(request).form(max_files=fichiers, max_fields=8, max_part_size=4096)
+        return await _borne(request, fichiers).form(max_files=fichiers, max_fields=8, max_part_size=4096)
     except HTTPException as exc:
         if exc.status_code != 400:
             raise
@@ -211,27 +213,43 @@ async def _lire_formulaire(request: Request, *, fichiers: int) -> FormData:
         ) from None
 
 
+@dataclass(frozen=True)
+class Envoi:
+    """Un fichier reçu : le nom à afficher, et son chemin dans le dossier temporaire de la requête."""
+
+    nom: str
+    chemin: Path
+
+
 @contextlib.asynccontextmanager
-async def _formulaire(request: Request) -> AsyncIterator[tuple[FormData, str, Path]]:
-    """Le formulaire, le nom affiché du fichier et son chemin dans un dossier temporaire propre à la requête."""
+async def _formulaire(
+    request: Request, champs: dict[str, str], suffixes: tuple[str, ...] = SUFFIXES
+) -> AsyncIterator[tuple[FormData, dict[str, Envoi]]]:
+    """Le formulaire et ses fichiers (``{champ: ce qu'il contient}``), copiés dans un dossier temporaire
+    propre à la requête, effacé à la sortie."""
     taille_max: int = request.app.state.reglages.taille_max
-    form = await _lire_formulaire(request, fichiers=1)
+    form = await _lire_formulaire(request, fichiers=len(champs))
     try:
-        fichier = form.get("fichier")
-        if not isinstance(fichier, UploadFile) or not fichier.filename:
-            raise HTTPException(400, "aucun fichier reçu : choisissez le fichier de la convention")
-        nom = nom_affiche(fichier.filename)
-        fin = suffixe(nom)
-        if fin is None:
-            raise HTTPException(415, f"« {nom} » : format non pris en charge (acceptés : {', '.join(SUFFIXES)})")
         with tempfile.TemporaryDirectory(prefix="convgen-web-") as dossier:
-            entree = Path(dossier) / f"entree{fin}"  # nom fixe : rien du client ne sert de chemin
-            with entree.open("wb") as sortie:
-                while morceau := await fichier.read(64 * 1024):
-                    if sortie.tell() + len(morceau) > taille_max:
-                        raise _trop_gros(taille_max)
-                    sortie.write(morceau)
-            yield form, nom, entree
+            envois = {}
+            for champ, contenu in champs.items():
+                fichier = form.get(champ)
+                if not isinstance(fichier, UploadFile) or not fichier.filename:
+                    raise HTTPException(400, f"aucun fichier reçu : choisissez {contenu}")
+                nom = nom_affiche(fichier.filename)
+                fin = suffixe(nom, suffixes)
+                if fin is None:
+                    raise HTTPException(
+                        415, f"« {nom} » : format non pris en charge (acceptés : {', '.join(suffixes)})"
+                    )
+                chemin = Path(dossier) / f"{champ}{fin}"  # nom fixe : rien du client ne sert de chemin
+                with chemin.open("wb") as sortie:
+                    while morceau := await fichier.read(64 * 1024):
+                        if sortie.tell() + len(morceau) > taille_max:
+                            raise _trop_gros(taille_max)
+                        sortie.write(morceau)
+                envois[champ] = Envoi(nom, chemin)
+            yield form, envois
     finally:
         await form.close()  # fichiers temporaires de l'analyseur multipart
 

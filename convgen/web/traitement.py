@@ -45,14 +45,14 @@ def nom_affiche(nom_client: str | None) -> str:
     return propre or "fichier"
 
 
-def suffixe(nom: str) -> str | None:
+def suffixe(nom: str, acceptes: tuple[str, ...] = SUFFIXES) -> str | None:
     """Le suffixe accepté du nom (en minuscules), ou None.
 
     >>> suffixe("Budgets 2009.XLSX"), suffixe("auvergne.yml"), suffixe("budgets.ods"), suffixe("gabarit.docx")
     ('.xlsx', '.yml', '.ods', None)
     """
     trouve = Path(nom).suffix.lower()
-    return trouve if trouve in SUFFIXES else None
+    return trouve if trouve in acceptes else None
 
 
 @dataclass
