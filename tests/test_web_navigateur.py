@@ -19,7 +19,7 @@ import pytest
 from docx_texte import texte_docx
 from web_aide import BRETAGNE, JETON, TROIS_ERREURS, serveur
 
-from convgen.web.application import MARGE_FORMULAIRE
+from convgen.web.reception import MARGE_FORMULAIRE
 from convgen.web.traitement import TAILLE_MAX
 
 CHROMIUM = "/usr/bin/chromium"
