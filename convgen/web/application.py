@@ -13,10 +13,9 @@ import contextlib
 import hmac
 import logging
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from anyio import to_thread
 from starlette.applications import Starlette
@@ -27,11 +26,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from convgen.contexte import Version
 from convgen.erreurs import ConversionEchouee, ErreurPdf
 from convgen.gabarit.rendu import Gabarit, charger_gabarit
 from convgen.regles import REGLES
 from convgen.tableur import ecrire_modele_tableur
-from convgen.web.conversion import FileComplete, FilePdf
+from convgen.web.conversion import Convertir, FileComplete, FilePdf
 from convgen.web.reception import formulaire, lire_formulaire
 from convgen.web.reponses import DOCX, XLSX, ZIP, constats, document, erreur_http, erreur_interne, page
 from convgen.web.securite import COOKIE, EnTetesSecurite, ExigeJeton, HotesPermis, JournalAcces, valeur_session
@@ -40,7 +40,7 @@ from convgen.web.traitement import SUFFIXES, TAILLE_MAX, Resultat, archive, exam
 ATTENTE_PDF = 30
 """Secondes annoncées par ``Retry-After`` quand la file des conversions est pleine."""
 FICHIER = {"fichier": "le fichier de la convention"}
-VERSIONS = {"auto": None, "bipartite": "bipartite", "tripartite": "tripartite"}
+VERSIONS: dict[str, Version | None] = {"auto": None, "bipartite": "bipartite", "tripartite": "tripartite"}
 _JOURNAL = logging.getLogger("convgen.web")
 
 
@@ -74,8 +74,18 @@ async def generer(request: Request) -> Response:
         choix = str(form.get("version", "auto"))
         if choix not in VERSIONS:
             raise HTTPException(400, f"version inconnue « {choix} » (possibles : auto, bipartite, tripartite)")
-        options = {"version": VERSIONS[choix], "projet": form.get("projet") is not None}
-        resultat = await _produire(request, entree, nom, options, avec_pdf=form.get("pdf") is not None)
+        version, projet = VERSIONS[choix], form.get("projet") is not None
+        gabarit: Gabarit | None = request.app.state.gabarit
+
+        def travail(convertir: Convertir | None) -> Resultat:
+            return produire_envoi(entree, nom, version=version, projet=projet, gabarit=gabarit, convertir=convertir)
+
+        resultat = await executer(request, travail, avec_pdf=form.get("pdf") is not None)
+    return documents(request, resultat)
+
+
+def documents(request: Request, resultat: Resultat) -> Response:
+    """422 et les constats si rien n'est produit ; le .docx seul s'il est tout ce qu'il y a ; sinon un .zip."""
     if not any(g.produite for g in resultat.groupes):
         return constats(request, resultat, 422)
     if len(resultat.documents) == 1 and len(resultat.groupes) == 1:  # sinon, constats.json dit ce qui manque
@@ -85,15 +95,12 @@ async def generer(request: Request) -> Response:
     return document(octets, nom_zip, ZIP)
 
 
-async def _produire(request: Request, entree: Path, nom: str, options: dict[str, Any], *, avec_pdf: bool) -> Resultat:
-    """Rend les documents hors de la boucle ; la place dans la file PDF est prise avant tout travail."""
+async def executer(request: Request, travail: Callable[[Convertir | None], Resultat], *, avec_pdf: bool) -> Resultat:
+    """Le travail hors de la boucle d'événements ; la place dans la file PDF est prise avant qu'il commence."""
     file: FilePdf = request.app.state.file_pdf
-    gabarit: Gabarit | None = request.app.state.gabarit
     try:
         with file.place() if avec_pdf else contextlib.nullcontext(None) as convertir:
-            return await to_thread.run_sync(
-                lambda: produire_envoi(entree, nom, gabarit=gabarit, convertir=convertir, **options)
-            )
+            return await to_thread.run_sync(travail, convertir)
     except FileComplete as exc:
         raise HTTPException(503, str(exc), headers={"Retry-After": str(ATTENTE_PDF)}) from None
     except ConversionEchouee as exc:
