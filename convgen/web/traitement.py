@@ -99,7 +99,7 @@ def _libelle(fichier: str, entree: Path, nom: str) -> str:
     return f"{nom} — convention « {fichier.rsplit('#', 1)[-1]} »"
 
 
-def _sans_chemins(constats: Sequence[Constat], entree: Path, nom: str) -> list[Constat]:
+def sans_chemins(constats: Sequence[Constat], entree: Path, nom: str) -> list[Constat]:
     """Les messages ne montrent jamais le dossier du serveur : le fichier reçu y porte son nom."""
     return [
         replace(c, fichier=None, message=c.message.replace(str(entree), nom).replace(str(entree.parent), "…"))
@@ -114,7 +114,7 @@ def examiner_envoi(entree: Path, nom: str) -> Resultat:
 
 
 def _groupe(examen: Examen, entree: Path, nom: str) -> Groupe:
-    return Groupe(_libelle(examen.fichier, entree, nom), _sans_chemins(examen.constats, entree, nom))
+    return Groupe(_libelle(examen.fichier, entree, nom), sans_chemins(examen.constats, entree, nom))
 
 
 def produire_envoi(
@@ -140,7 +140,7 @@ def _groupe_produit(production: Production, entree: Path, nom: str) -> Groupe:
     constats = list(production.constats)
     if production.statut is Statut.ECHEC:
         constats.append(Constat(CODE_ECHEC, Gravite.ERREUR, production.message))
-    groupe = Groupe(_libelle(production.source, entree, nom), _sans_chemins(constats, entree, nom))
+    groupe = Groupe(_libelle(production.source, entree, nom), sans_chemins(constats, entree, nom))
     groupe.produite = production.statut is Statut.PRODUIT
     return groupe
 
