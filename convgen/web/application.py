@@ -88,7 +88,7 @@ def documents(request: Request, resultat: Resultat) -> Response:
     """422 et les constats si rien n'est produit ; le .docx seul s'il est tout ce qu'il y a ; sinon un .zip."""
     if not any(g.produite for g in resultat.groupes):
         return constats(request, resultat, 422)
-    if len(resultat.documents) == 1 and len(resultat.groupes) == 1:  # sinon, constats.json dit ce qui manque
+    if len(resultat.documents) == 1 and all(g.produite for g in resultat.groupes):  # sinon constats.json
         nom_document, octets = resultat.documents[0]
         return document(octets, nom_document, DOCX)
     nom_zip, octets = archive(resultat)

@@ -152,9 +152,9 @@ def archive(resultat: Resultat) -> tuple[str, bytes]:
         contenus = [*resultat.documents, ("constats.json", _json(resultat.en_json()))]
         for nom, octets in contenus:
             zip_.writestr(zipfile.ZipInfo(nom, _DATE_ZIP), octets, zipfile.ZIP_DEFLATED)
-    produites = [g for g in resultat.groupes if g.produite]
-    if len(produites) == 1:
-        nom_zip = Path(resultat.documents[0][0]).with_suffix(".zip").name
+    docx = [nom for nom, _ in resultat.documents if nom.endswith(".docx")]
+    if len(docx) == 1:
+        nom_zip = Path(docx[0]).with_suffix(".zip").name
     else:
         nom_zip = f"conventions_{nom_sain(Path(resultat.nom).stem)}.zip"
     return nom_zip, tampon.getvalue()
