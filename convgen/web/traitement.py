@@ -62,6 +62,8 @@ class Groupe:
     libelle: str
     constats: list[Constat]
     produite: bool = False
+    fichier: str = ""
+    """Le fichier reçu dont la convention vient, quand la requête en porte plusieurs (avenant, bilan)."""
 
 
 @dataclass
@@ -78,8 +80,11 @@ class Resultat:
 
     def en_json(self) -> dict[str, Any]:
         """``{"fichiers": [{"nom", "conventions": [{"constats": [...]}]}]}``, comme la réponse de /valider."""
-        conventions = [{"constats": [_constat_json(c) for c in g.constats]} for g in self.groupes]
-        return {"fichiers": [{"nom": self.nom, "conventions": conventions}]}
+        fichiers: dict[str, list[dict[str, Any]]] = {}
+        for groupe in self.groupes:
+            constats = [_constat_json(c) for c in groupe.constats]
+            fichiers.setdefault(groupe.fichier or self.nom, []).append({"constats": constats})
+        return {"fichiers": [{"nom": nom, "conventions": conventions} for nom, conventions in fichiers.items()]}
 
 
 def _constat_json(constat: Constat) -> dict[str, Any]:
