@@ -3,13 +3,18 @@
 Toutes les erreurs de forme sont rassemblées en une fois et traduites en constats
 français situés par le chemin du champ et, pour le YAML, par le numéro de ligne.
 Les nombres décimaux sont lus directement en ``Decimal`` : un montant ne passe
-jamais par un flottant.
+jamais par un flottant. Le YAML est lu par libyaml quand PyYAML en dispose, par le
+lecteur en Python sinon (mêmes lignes, mêmes bornes, mêmes refus). Les formes que
+YAML 1.1 lit de façon surprenante (``012000`` en octal, ``190:20:30`` en base 60,
+``0x1F``) et les clés en double sont refusées, situées par leur ligne.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,8 +22,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, motif_systeme
+from convgen.fichiers import lire_ordinaire
 from convgen.modele import ETIQUETTES_ACTION, Convention
 
 TAILLE_MAX = 2 * 1024 * 1024
@@ -29,37 +38,84 @@ VALEURS_MAX = 100_000
 """Borne les valeurs une fois les alias développés : 9 alias sur 9 niveaux en font déjà 387 millions."""
 
 
-class _ChargeurYaml(yaml.SafeLoader):
-    """YAML sûr, dont les nombres décimaux deviennent des ``Decimal`` et les alias sont bornés."""
+class _Bornes:
+    """Composition commune aux deux lecteurs YAML : les alias (« &a … *a ») sont comptés à la lecture."""
 
     alias_vus = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self.alias_vus += 1
             if self.alias_vus > ALIAS_MAX:
                 raise yaml.YAMLError(f"plus de {ALIAS_MAX} alias YAML : fichier refusé")
-        return super().compose_node(parent, index)
+        return super().compose_node(parent, index)  # type: ignore[misc]
 
 
-def _decimal_yaml(chargeur: yaml.SafeLoader, noeud: yaml.Node) -> Any:
-    valeur = chargeur.construct_scalar(noeud)  # type: ignore[arg-type]
+class _ChargeurPython(_Bornes, yaml.SafeLoader):
+    """Lecteur YAML entièrement en Python : sert quand libyaml manque, et pour dire l'erreur d'un fichier mal formé."""
+
+
+_ChargeurYaml: type[Any] = _ChargeurPython
+"""Le lecteur des fichiers bien formés : libyaml quand PyYAML en dispose (dix fois plus rapide)."""
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML installé sans libyaml
+    pass
+else:
+
+    class _ChargeurLibyaml(_Bornes, Composer, CParser, SafeConstructor, Resolver):
+        """Évènements lus par libyaml (en C), composés en Python : mêmes nœuds, mêmes lignes, mêmes bornes."""
+
+        def __init__(self, texte: str) -> None:
+            CParser.__init__(self, texte)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    _ChargeurYaml = _ChargeurLibyaml
+
+
+def _decimal_yaml(chargeur: Any, noeud: yaml.Node) -> Any:
+    valeur = chargeur.construct_scalar(noeud)
     texte = str(valeur).replace("_", "")
     try:
         return Decimal(texte)
     except ArithmeticError:  # .inf, .nan : laissés au modèle, qui les refuse
-        return chargeur.construct_yaml_float(noeud)  # type: ignore[arg-type]
+        return chargeur.construct_yaml_float(noeud)
 
 
-def _date_yaml(chargeur: yaml.SafeLoader, noeud: yaml.Node) -> Any:
+def _date_yaml(chargeur: Any, noeud: yaml.Node) -> Any:
     try:
-        return chargeur.construct_yaml_timestamp(noeud)  # type: ignore[arg-type]
+        return chargeur.construct_yaml_timestamp(noeud)
     except ValueError:  # 2009-02-30 : laissée en texte, le modèle la refuse en nommant le champ
-        return chargeur.construct_scalar(noeud)  # type: ignore[arg-type]
+        return chargeur.construct_scalar(noeud)
 
 
-_ChargeurYaml.add_constructor("tag:yaml.org,2002:float", _decimal_yaml)
-_ChargeurYaml.add_constructor("tag:yaml.org,2002:timestamp", _date_yaml)
+for _classe in (_ChargeurPython, _ChargeurYaml):  # type: type[Any]
+    _classe.add_constructor("tag:yaml.org,2002:float", _decimal_yaml)
+    _classe.add_constructor("tag:yaml.org,2002:timestamp", _date_yaml)
+
+# YAML 1.1 (celui de PyYAML) lit « 012000 » en octal (5 120), « 190:20:30 » en base 60, « 0x1F » en
+# hexadécimal et « 0b101 » en binaire ; YAML 1.2 lit « 0o17 » en octal. Ces formes sont refusées.
+_AMBIGUS = (
+    (re.compile(r"[-+]?0[xX][0-9a-fA-F_]+"), "nombre hexadécimal"),
+    (re.compile(r"[-+]?0[oO][0-7_]+"), "nombre octal"),
+    (re.compile(r"[-+]?0[bB][01_]+"), "nombre binaire"),
+    (re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"), "écriture en base 60, sexagésimale"),
+    (re.compile(r"[-+]?0[0-9_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"), "zéro en tête, lu en octal par YAML"),
+)
+
+
+def nombre_ambigu(texte: str) -> str | None:
+    """La forme ambiguë d'un nombre écrit sans guillemets en YAML, ou None s'il se lit sans surprise.
+
+    >>> nombre_ambigu("012000"), nombre_ambigu("190:20:30"), nombre_ambigu("0x1F")
+    ('zéro en tête, lu en octal par YAML', 'écriture en base 60, sexagésimale', 'nombre hexadécimal')
+    >>> nombre_ambigu("32000"), nombre_ambigu("0.5"), nombre_ambigu("0"), nombre_ambigu("2009-03-02")
+    (None, None, None, None)
+    """
+    return next((forme for motif, forme in _AMBIGUS if motif.fullmatch(texte)), None)
 
 
 def chemin_lisible(loc: tuple[int | str, ...], *, etiquettes: bool = True) -> str:
@@ -86,12 +142,12 @@ def lire(chemin: str | Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Lit un fichier YAML ou JSON : les données et, pour le YAML, la ligne de chaque champ."""
     chemin = Path(chemin)
     try:
-        taille = chemin.stat().st_size
+        octets, taille = lire_ordinaire(chemin, TAILLE_MAX)  # ni tube ni /dev/zero : ils ne finiraient pas
         if taille > TAILLE_MAX:
             raise FichierIllisible(
                 f"fichier trop gros ({-(-taille // 1024)} Kio ; au plus {TAILLE_MAX // 1024} Kio)", fichier=chemin
             )
-        texte = chemin.read_text(encoding="utf-8-sig")
+        texte = octets.decode("utf-8-sig")
     except FileNotFoundError:
         raise FichierIllisible("fichier introuvable", fichier=chemin) from None
     except IsADirectoryError:
@@ -107,9 +163,28 @@ def lire(chemin: str | Path) -> tuple[dict[str, Any], dict[str, int]]:
     return _lire_yaml(texte, chemin)
 
 
+class _CleEnDouble(Exception):
+    def __init__(self, cle: str) -> None:
+        self.cle = cle
+        self.message = f"clé « {cle} » en double : une seule des deux valeurs serait gardée"
+
+
+def _sans_double(paires: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Objet JSON dont les clés sont uniques (``json`` garderait la dernière sans rien dire)."""
+    objet: dict[str, Any] = {}
+    for cle, valeur in paires:
+        if cle in objet:
+            raise _CleEnDouble(cle)
+        objet[cle] = valeur
+    return objet
+
+
 def _lire_json(texte: str, chemin: Path) -> dict[str, Any]:
     try:
-        donnees = json.loads(texte, parse_float=Decimal)
+        donnees = json.loads(texte, parse_float=Decimal, object_pairs_hook=_sans_double)
+    except _CleEnDouble as exc:
+        constat = Constat("cle-en-double", Gravite.ERREUR, exc.message, exc.cle, fichier=str(chemin))
+        raise DonneesInvalides([constat], fichier=chemin) from None
     except json.JSONDecodeError as exc:
         raise FichierIllisible(f"JSON mal formé : {exc.msg}", fichier=chemin, ligne=exc.lineno) from None
     except RecursionError:
@@ -121,15 +196,13 @@ def _lire_json(texte: str, chemin: Path) -> dict[str, Any]:
 
 def _lire_yaml(texte: str, chemin: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
-        chargeur = _ChargeurYaml(texte)
         try:
-            noeud = chargeur.get_single_node()
-            lignes: dict[str, int] = {}
-            if noeud is not None:
-                _relever_lignes(noeud, (), lignes)
-            donnees = chargeur.construct_document(noeud) if noeud is not None else None
-        finally:
-            chargeur.dispose()
+            return _composer_yaml(_ChargeurYaml, texte, chemin)
+        except yaml.MarkedYAMLError:
+            if _ChargeurYaml is _ChargeurPython:
+                raise
+            # Fichier mal formé : le lecteur Python le relit pour situer et dire l'erreur comme toujours.
+            return _composer_yaml(_ChargeurPython, texte, chemin)
     except yaml.MarkedYAMLError as exc:
         ligne = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise FichierIllisible(f"YAML mal formé : {_probleme_yaml(exc.problem)}", fichier=chemin, ligne=ligne) from None
@@ -139,6 +212,22 @@ def _lire_yaml(texte: str, chemin: Path) -> tuple[dict[str, Any], dict[str, int]
         raise FichierIllisible("YAML refusé : imbrication trop profonde", fichier=chemin) from None
     except ValueError:  # nombre entier de plus de 4 300 chiffres, date impossible hors d'un champ
         raise FichierIllisible("YAML refusé : valeur démesurée ou impossible", fichier=chemin) from None
+
+
+def _composer_yaml(classe: type[Any], texte: str, chemin: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Compose le document, relève la ligne de chaque champ et refuse nombres ambigus et clés en double."""
+    chargeur = classe(texte)
+    try:
+        noeud = chargeur.get_single_node()
+        lignes: dict[str, int] = {}
+        constats: dict[tuple[int, str], Constat] = {}
+        if noeud is not None:
+            _relever_lignes(noeud, (), lignes, constats)
+        if constats:
+            raise DonneesInvalides([replace(c, fichier=str(chemin)) for c in constats.values()], fichier=chemin)
+        donnees = chargeur.construct_document(noeud) if noeud is not None else None
+    finally:
+        chargeur.dispose()
     return _verifier_racine(donnees, chemin), lignes
 
 
@@ -160,19 +249,42 @@ def _probleme_yaml(probleme: str | None) -> str:
     return next((fr for en, fr in _PROBLEMES_YAML.items() if texte.startswith(en)), texte)
 
 
-def _relever_lignes(noeud: yaml.Node, loc: tuple[int | str, ...], lignes: dict[str, int]) -> None:
-    """Associe à chaque chemin de champ la ligne du fichier YAML où il figure."""
+def _relever_lignes(
+    noeud: yaml.Node, loc: tuple[int | str, ...], lignes: dict[str, int], constats: dict[tuple[int, str], Constat]
+) -> None:
+    """Associe à chaque chemin de champ la ligne du fichier YAML où il figure ; relève les formes refusées."""
     if len(lignes) > VALEURS_MAX:
         raise yaml.YAMLError(f"plus de {VALEURS_MAX} valeurs une fois les alias développés : fichier refusé")
-    lignes.setdefault(chemin_lisible(loc, etiquettes=False), noeud.start_mark.line + 1)
-    if isinstance(noeud, yaml.MappingNode):
+    ligne = noeud.start_mark.line + 1
+    lignes.setdefault(chemin_lisible(loc, etiquettes=False), ligne)
+    # Sans guillemets : style None pour le lecteur Python, « '' » pour libyaml.
+    if isinstance(noeud, yaml.ScalarNode) and not noeud.style and (forme := nombre_ambigu(noeud.value)):
+        message = (
+            f"nombre ambigu « {noeud.value} » ({forme}) : écrivez un montant sans zéro en tête ni « : » "
+            f'(32000, ou "32 000,00" entre guillemets) et un code entre guillemets ("{noeud.value}")'
+        )
+        constats.setdefault((ligne, "ambigu"), _constat_yaml("montant-invalide", message, loc, ligne))
+    elif isinstance(noeud, yaml.MappingNode):
+        vues: dict[str, int] = {}
         for cle, valeur in noeud.value:
             sous_loc = (*loc, str(cle.value))
-            lignes[chemin_lisible(sous_loc, etiquettes=False)] = cle.start_mark.line + 1
-            _relever_lignes(valeur, sous_loc, lignes)
+            ligne_cle = cle.start_mark.line + 1
+            if str(cle.value) in vues and cle.value != "<<":
+                message = (
+                    f"clé « {cle.value} » en double (déjà ligne {vues[str(cle.value)]}) : "
+                    "une seule des deux valeurs serait gardée"
+                )
+                constats.setdefault((ligne_cle, "double"), _constat_yaml("cle-en-double", message, sous_loc, ligne_cle))
+            vues.setdefault(str(cle.value), ligne_cle)
+            lignes[chemin_lisible(sous_loc, etiquettes=False)] = ligne_cle
+            _relever_lignes(valeur, sous_loc, lignes, constats)
     elif isinstance(noeud, yaml.SequenceNode):
         for indice, element in enumerate(noeud.value):
-            _relever_lignes(element, (*loc, indice), lignes)
+            _relever_lignes(element, (*loc, indice), lignes, constats)
+
+
+def _constat_yaml(code: str, message: str, loc: tuple[int | str, ...], ligne: int) -> Constat:
+    return Constat(code, Gravite.ERREUR, message, chemin_lisible(loc, etiquettes=False), ligne=ligne)
 
 
 def _verifier_racine(donnees: Any, chemin: Path) -> dict[str, Any]:

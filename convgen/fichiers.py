@@ -12,14 +12,16 @@ en place d'un seul coup : une interruption ne laisse jamais de fichier à moiti�
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
-from convgen.erreurs import ErreurSortie, FichierExistant, motif_systeme
+from convgen.erreurs import ErreurSortie, FichierExistant, FichierIllisible, motif_systeme
 
 LONGUEUR_MAX_NOM = 80
 _RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -38,6 +40,49 @@ def nom_sain(texte: str, *, defaut: str = "sans_nom") -> str:
     if not nom:
         return defaut
     return f"{nom}_" if nom in _RESERVES_WINDOWS else nom
+
+
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""Premiers caractères qui font d'un champ CSV une formule pour un tableur (OWASP, « CSV Injection ») ;
+les formes pleine chasse, que certains tableurs convertissent, y sont jointes."""
+
+
+def champ_csv(valeur: object) -> object:
+    """Un champ CSV qui ne peut pas devenir une formule : un texte qui en commence une est précédé d'une apostrophe.
+
+    C'est la neutralisation que recommande l'OWASP ; le module ``csv`` met ensuite le champ entre
+    guillemets s'il le faut. Les nombres restent des nombres (« -1 500 » n'est pas du texte).
+
+    >>> champ_csv("=HYPERLINK(A1)"), champ_csv("@SUM(A1)"), champ_csv("-2+3")
+    ("'=HYPERLINK(A1)", "'@SUM(A1)", "'-2+3")
+    >>> champ_csv("Auvergne"), champ_csv(-1500), champ_csv(None)
+    ('Auvergne', -1500, None)
+    """
+    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
+        return "'" + valeur
+    return valeur
+
+
+def lire_ordinaire(chemin: Path, taille_max: int) -> tuple[bytes, int]:
+    """Le début d'un fichier ordinaire (au plus ``taille_max + 1`` octets) et sa taille, lus sans jamais bloquer.
+
+    Un tube nommé (FIFO) bloquerait la lecture, ``/dev/zero`` ne finirait jamais : tout ce qui n'est
+    pas un fichier ordinaire est refusé avant la première lecture (ouverture non bloquante, puis
+    ``fstat`` du descripteur ouvert, pour que le fichier ne puisse pas changer entre les deux). Lève
+    :class:`~convgen.erreurs.FichierIllisible` pour un fichier spécial, ``IsADirectoryError`` pour un
+    dossier, ``OSError`` sinon ; le fichier est trop gros si la taille rendue dépasse ``taille_max``.
+    """
+    descripteur = os.open(chemin, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descripteur, "rb") as fichier:
+        etat = os.fstat(descripteur)
+        if stat.S_ISDIR(etat.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "c'est un dossier", str(chemin))
+        if not stat.S_ISREG(etat.st_mode):
+            raise FichierIllisible(
+                "ce n'est pas un fichier ordinaire (tube, périphérique ou socket) : refusé", fichier=chemin
+            )
+        octets = fichier.read(taille_max + 1)  # borné même si le fichier grandit pendant la lecture
+    return octets, max(etat.st_size, len(octets))
 
 
 def chemin_dans(dossier: Path, nom_fichier: str) -> Path:

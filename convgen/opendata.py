@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierExistant, Gravite
-from convgen.fichiers import ecrire_atomique
+from convgen.fichiers import champ_csv, ecrire_atomique
 from convgen.francais import de_region, euros
 from convgen.modele import CONSEIL_REGIONAL, ETAT, Convention
 from convgen.production import examiner_source
@@ -65,8 +65,6 @@ LONGUEUR_MAX_OBJET = 256
 """Contrainte ``maxLength`` des colonnes ``objet`` et ``conditionsVersement`` du schéma."""
 
 _QUI = {ETAT: "l\u2019État", CONSEIL_REGIONAL: "la Région"}
-_FORMULE = ("=", "+", "-", "@", "\t", "\r")
-"""Débuts de cellule qu'un tableur lirait comme une formule (recommandation OWASP « CSV injection »)."""
 
 
 def _sans_blancs(siret: str) -> str:
@@ -179,18 +177,13 @@ def donnees_essentielles(conventions: Iterable[Convention], *, tous: bool = Fals
     return lignes
 
 
-def _neutraliser(valeur: str) -> str:
-    """Une cellule qu'un tableur prendrait pour une formule est précédée d'une apostrophe (OWASP)."""
-    return f"'{valeur}" if valeur.startswith(_FORMULE) else valeur
-
-
 def csv_donnees_essentielles(lignes: Sequence[dict[str, str]]) -> bytes:
     """Le fichier CSV : UTF-8 sans BOM, virgule, guillemets au besoin, en-tête du schéma."""
     tampon = io.StringIO()
     ecrivain = csv.writer(tampon, delimiter=",", lineterminator="\r\n")
     ecrivain.writerow(COLONNES)
     for ligne in lignes:
-        cellules = [_neutraliser(ligne[colonne]) for colonne in COLONNES]
+        cellules = [str(champ_csv(ligne[colonne])) for colonne in COLONNES]  # jamais de formule (OWASP)
         objet = COLONNES.index("objet")
         cellules[objet] = cellules[objet][:LONGUEUR_MAX_OBJET]  # l'apostrophe ajoutée ne doit pas le faire déborder
         ecrivain.writerow(cellules)

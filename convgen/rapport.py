@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from convgen.erreurs import Constat
-from convgen.fichiers import ecrire_atomique
+from convgen.fichiers import champ_csv, ecrire_atomique
 from convgen.modele import Convention
 from convgen.opendata import candidats, csv_donnees_essentielles, retenir
 from convgen.production import Production, Statut
@@ -166,7 +166,7 @@ def _csv(lignes: Iterable[Sequence[Any]]) -> bytes:
     tampon = io.StringIO()
     ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
     for ligne in lignes:
-        ecrivain.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else v for v in ligne])
+        ecrivain.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else champ_csv(v) for v in ligne])
     return tampon.getvalue().encode("utf-8-sig")
 
 
@@ -201,11 +201,16 @@ def _lignes_synthese(lignes: Sequence[dict[str, Any]]) -> Iterable[list[Any]]:
 
 def _synthese_xlsx(lignes: Sequence[dict[str, Any]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     classeur = Workbook(write_only=True)
     feuille = classeur.create_sheet("Synthèse")
     for rangee in _lignes_synthese(lignes):
-        feuille.append(rangee)
+        cellules = [WriteOnlyCell(feuille, v) for v in rangee]
+        for cellule in cellules:
+            if isinstance(cellule.value, str):
+                cellule.data_type = "s"  # jamais de formule : « =HYPERLINK(…) » venu des données reste un texte
+        feuille.append(cellules)
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()

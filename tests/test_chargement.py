@@ -11,10 +11,26 @@ import pytest
 import yaml
 from conftest import SUPPRIMER, donnees_valides, ecrire_yaml, modifier
 
+from convgen import chargement
 from convgen.chargement import ALIAS_MAX, TAILLE_MAX, VALEURS_MAX, charger, chemin_lisible, depuis_donnees, lire
 from convgen.erreurs import DonneesInvalides, FichierIllisible, Gravite
 
 LOCALE = "actions[4]"  # l'action ajoutée localement (objectif 3) de la convention bretonne
+
+LECTEURS = ["libyaml", "python"] if yaml.__with_libyaml__ else ["python"]
+
+
+@pytest.fixture(autouse=True, params=LECTEURS)
+def lecteur(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Chaque test passe par les deux lecteurs YAML : libyaml (en C) et celui de PyYAML en Python."""
+    if request.param == "python":
+        monkeypatch.setattr(chargement, "_ChargeurYaml", chargement._ChargeurPython)
+    return str(request.param)
+
+
+def test_libyaml_sert_quand_il_est_la(lecteur: str) -> None:
+    attendu = {"libyaml": "_ChargeurLibyaml", "python": "_ChargeurPython"}[lecteur]
+    assert chargement._ChargeurYaml.__name__ == attendu
 
 
 def constats(tmp_path: Path, donnees: Any) -> list[tuple[str, str, str]]:
@@ -347,3 +363,90 @@ def test_nombre_demesure_refuse_sans_trace(tmp_path: Path, nom: str, texte: str,
     with pytest.raises(FichierIllisible) as exc:
         lire(chemin)
     assert exc.value.motif == motif
+
+
+# --- Nombres ambigus et clés en double (YAML 1.1) ---------------------------------------
+
+CONSEIL = 'écrivez un montant sans zéro en tête ni « : » (32000, ou "32 000,00" entre guillemets)'
+
+
+@pytest.mark.parametrize(
+    ("ecrit", "forme"),
+    [
+        ("012000", "zéro en tête, lu en octal par YAML"),  # lu 5 120 sans ce refus
+        ("019000", "zéro en tête, lu en octal par YAML"),  # lu 19 000 : refusé aussi, par cohérence
+        ("0_12000", "zéro en tête, lu en octal par YAML"),
+        ("-012000", "zéro en tête, lu en octal par YAML"),
+        ("012000.50", "zéro en tête, lu en octal par YAML"),
+        ("190:20:30", "écriture en base 60, sexagésimale"),  # lu 684 030
+        ("1:30.5", "écriture en base 60, sexagésimale"),
+        ("0x1F", "nombre hexadécimal"),
+        ("0o17", "nombre octal"),
+        ("0b101", "nombre binaire"),
+    ],
+)
+def test_nombre_ambigu_refuse(tmp_path: Path, exemples: Path, ecrit: str, forme: str) -> None:
+    texte = (exemples / "bretagne_2009_bipartite.yaml").read_text(encoding="utf-8")
+    assert texte.count("montant: 42000}") == 1
+    (fichier := tmp_path / "c.yaml").write_text(texte.replace("montant: 42000}", f"montant: {ecrit}}}"), "utf-8")
+    ligne = texte[: texte.index("montant: 42000}")].count("\n") + 1
+    with pytest.raises(DonneesInvalides) as exc:
+        charger(fichier)
+    (constat,) = exc.value.constats
+    assert (constat.code, constat.chemin, constat.ligne, constat.fichier) == (
+        "montant-invalide", MONTANT, ligne, str(fichier)
+    )  # fmt: skip
+    assert constat.message == f'nombre ambigu « {ecrit} » ({forme}) : {CONSEIL} et un code entre guillemets ("{ecrit}")'
+
+
+@pytest.mark.parametrize("ecrit", ['"012000"', "'190:20:30'", "32000", "0.5", "0", '"32 000,00"'])
+def test_nombre_entre_guillemets_ou_sans_ambiguite_accepte(tmp_path: Path, exemples: Path, ecrit: str) -> None:
+    texte = (exemples / "bretagne_2009_bipartite.yaml").read_text(encoding="utf-8")
+    (fichier := tmp_path / "c.yaml").write_text(texte.replace("montant: 42000}", f"montant: {ecrit}}}"), "utf-8")
+    donnees, _ = lire(fichier)
+    assert str(donnees["actions"][0]["financements"][0]["montant"]) == ecrit.strip("'\"")
+
+
+def test_code_postal_octal_refuse(tmp_path: Path) -> None:
+    (fichier := tmp_path / "c.yaml").write_text("annee: 2009\nstructure:\n  code_postal: 01000\n", "utf-8")
+    with pytest.raises(DonneesInvalides) as exc:
+        lire(fichier)
+    assert [(c.code, c.chemin, c.ligne) for c in exc.value.constats] == [
+        ("montant-invalide", "structure.code_postal", 3)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("texte", "chemin", "ligne", "premiere"),
+    [
+        ("annee: 2009\nregion: Bretagne\nregion: Auvergne\n", "region", 3, 2),
+        ("annee: 2009\nstructure:\n  nom: A\n  sigle: B\n  nom: C\n", "structure.nom", 5, 3),
+        ("annee: 2009\nactions:\n  - {numero: 1, cout: 5, cout: 6}\n", "actions[0].cout", 3, 3),
+    ],
+    ids=["racine", "imbrique", "en-ligne"],
+)
+def test_cle_en_double_refusee(tmp_path: Path, texte: str, chemin: str, ligne: int, premiere: int) -> None:
+    (fichier := tmp_path / "c.yaml").write_text(texte, "utf-8")
+    with pytest.raises(DonneesInvalides) as exc:
+        lire(fichier)
+    (constat,) = exc.value.constats
+    cle = chemin.rsplit(".", 1)[-1].split("]")[-1] or chemin
+    assert (constat.code, constat.chemin, constat.ligne) == ("cle-en-double", chemin, ligne)
+    assert (
+        constat.message == f"clé « {cle} » en double (déjà ligne {premiere}) : une seule des deux valeurs serait gardée"
+    )
+
+
+def test_cle_en_double_refusee_en_json(tmp_path: Path) -> None:
+    (fichier := tmp_path / "c.json").write_text('{"annee": 2009, "region": "A", "region": "B"}', "utf-8")
+    with pytest.raises(DonneesInvalides) as exc:
+        lire(fichier)
+    assert [(c.code, c.chemin, c.message) for c in exc.value.constats] == [
+        ("cle-en-double", "region", "clé « region » en double : une seule des deux valeurs serait gardée")
+    ]
+
+
+def test_fusion_yaml_ordinaire_acceptee(tmp_path: Path) -> None:
+    texte = "annee: 2009\nbase: &b {nom: A, sigle: B}\nstructure:\n  <<: *b\n  nom: C\n"
+    (fichier := tmp_path / "c.yaml").write_text(texte, "utf-8")
+    assert lire(fichier)[0]["structure"] == {"nom": "C", "sigle": "B"}

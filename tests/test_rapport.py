@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -222,3 +223,58 @@ def test_ratio_de_synthese_arrondi_au_demi_superieur() -> None:
     donnees = convention.model_dump()
     donnees["budget_missions_locales"] = convention.total_programme * 32
     assert synthese(type(convention).model_validate(donnees), 0)["ratio_budget_missions_locales"] == Decimal("3.13")
+
+
+# --- Injection de formules (OWASP « CSV Injection ») ----------------------------------------------------
+
+DEBUTS = ["=", "+", "-", "@", "\t", "\r", "＝", "＠"]
+
+
+def _lignes_piegees(nom: str) -> list[dict[str, Any]]:
+    convention = charger(BRETAGNE)
+    donnees = convention.model_dump()
+    donnees["structure"]["nom"], donnees["structure"]["sigle"] = nom, None
+    piegee = type(convention).model_validate(donnees)
+    productions = [
+        Production(str(BRETAGNE), "auto", Statut.PRODUIT, convention=piegee),
+        Production("x.yaml", "auto", Statut.ECHEC, message=nom),
+    ]
+    return [ligne_rapport(i, p, "e") for i, p in enumerate(productions)]
+
+
+@pytest.mark.parametrize("debut", DEBUTS, ids=[f"U+{ord(d):04X}" for d in DEBUTS])
+def test_csv_sans_formule(tmp_path: Path, debut: str) -> None:
+    nom = f'{debut}HYPERLINK("http://127.0.0.1/x?"&A1;"Cliquez")'
+    lignes = _lignes_piegees(nom)
+    ecrire_rapports(tmp_path, lignes)
+    _, rapport_csv = _lire_csv(tmp_path / "rapport.csv")
+    assert rapport_csv[2][7] == "'" + nom  # message d'échec
+    _, synthese_csv = _lire_csv(tmp_path / "synthese.csv")
+    structure = lignes[0]["synthese"]["structure"]  # le modèle change un retour chariot en saut de ligne
+    assert structure == nom.replace("\r", "\n")
+    attendu = structure if debut == "\r" else "'" + nom
+    assert dict(zip(COLONNES_SYNTHESE, synthese_csv[1], strict=True))["structure"] == attendu
+
+
+def test_csv_nombres_negatifs_et_textes_ordinaires_intacts(tmp_path: Path) -> None:
+    ecrire_rapports(tmp_path, _lignes_piegees("Association - Bretagne"))
+    _, rangees = _lire_csv(tmp_path / "synthese.csv")
+    valeurs = dict(zip(COLONNES_SYNTHESE, rangees[1], strict=True))
+    assert (valeurs["structure"], valeurs["region"], valeurs["cout_total"]) == (
+        "Association - Bretagne", "Bretagne", "190000,00"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("debut", DEBUTS, ids=[f"U+{ord(d):04X}" for d in DEBUTS])
+def test_synthese_xlsx_sans_formule(tmp_path: Path, debut: str) -> None:
+    nom = f'{debut}HYPERLINK("http://127.0.0.1/x";"Cliquez")'.replace("\r", "\n")  # comme le fait le modèle
+    ecrire_rapports(tmp_path, _lignes_piegees(nom))
+    classeur = openpyxl.load_workbook(tmp_path / "synthese.xlsx")  # sans data_only : une formule resterait formule
+    try:
+        cellule = classeur.active.cell(row=2, column=COLONNES_SYNTHESE.index("structure") + 1)
+        assert (cellule.value, cellule.data_type) == (nom, "s")
+    finally:
+        classeur.close()
+    with zipfile.ZipFile(tmp_path / "synthese.xlsx") as archive:
+        feuilles = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert feuilles and not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in feuilles)

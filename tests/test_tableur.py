@@ -178,6 +178,20 @@ def test_aller_retour_texte_commencant_par_egal(tmp_path: Path) -> None:
     assert examen.convention.actions[0].methode == "=SOMME(A1:A3) n'est pas une formule"
 
 
+@pytest.mark.parametrize("debut", ["=", "+", "-", "@", "\t"])
+def test_texte_ecrit_jamais_formule(tmp_path: Path, debut: str) -> None:
+    donnees = lire(BRETAGNE)[0]
+    donnees["structure"]["nom"] = f'{debut}HYPERLINK("http://127.0.0.1/x";"Cliquez")'
+    classeur = openpyxl.load_workbook(ecrire_tableur([donnees], tmp_path / "piege.xlsx"))  # formules gardées
+    try:
+        feuille = classeur["Conventions"]
+        colonne = [c.value for c in feuille[1]].index("Structure : nom") + 1
+        cellule = feuille.cell(row=2, column=colonne)
+        assert (cellule.value, cellule.data_type) == (donnees["structure"]["nom"], "s")
+    finally:
+        classeur.close()
+
+
 # --- Valeurs des cellules -----------------------------------------------------------
 
 
@@ -227,7 +241,7 @@ def test_valeurs_des_cellules(
 def test_convention_bipartite_par_colonnes_vides(classeur: Path) -> None:
     def vider_region(livre: Any) -> None:
         for cellule in livre["Conventions"][1]:
-            if str(cellule.value).startswith(("Président de région", "Délibération")):
+            if str(cellule.value).startswith(("Président de région", "Délibération", "Région :")):
                 livre["Conventions"][f"{cellule.column_letter}2"].value = None
 
     examen = _examen(lire_tableur(_modifier(classeur, vider_region)), "#AUV-2009")

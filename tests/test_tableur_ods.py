@@ -117,3 +117,27 @@ def test_ods_enregistre_par_libreoffice_lu_comme_l_excel(tmp_path: Path) -> None
         lieux = [(c.code, c.chemin, c.feuille, c.ligne, c.colonne, c.message) for c in opendoc.constats]
         assert lieux == [(c.code, c.chemin, c.feuille, c.ligne, c.colonne, c.message) for c in excel.constats]
     assert "siret-invalide" in [c.code for c in depuis_ods[1].constats]
+
+
+def test_formule_sans_valeur_refusee_et_situee(tmp_path: Path) -> None:
+    lignes = (
+        f"<table:table-row>{X}{X}</table:table-row>"
+        f'<table:table-row>{X}<table:table-cell table:formula="of:=1+1"/></table:table-row>'
+        '<table:table-row><table:table-cell table:formula="of:=2" office:value-type="float" office:value="2"/>'
+        "</table:table-row>"
+    )
+    (examen,) = lire_tableur(ods(tmp_path, lignes))
+    assert [(c.code, c.feuille, c.ligne, c.colonne) for c in examen.constats] == [
+        ("formule-sans-valeur", "Conventions", 2, "B")
+    ]
+
+
+def test_ligne_remplie_au_dela_de_la_limite_feuille_refusee(tmp_path: Path) -> None:
+    lignes = (
+        f"<table:table-row>{X}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="60000"><table:table-cell/></table:table-row>'
+        f"<table:table-row>{X}</table:table-row>"
+    )
+    examens = lire_tableur(ods(tmp_path, lignes))
+    messages = [c.message for e in examens for c in e.constats if c.feuille == "Conventions"]
+    assert "plus de 50000 lignes, vides comprises : feuille ignorée" in messages

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import convgen
 from docx import Document
 from docx.document import Document as DocumentWord
 
@@ -413,3 +415,18 @@ def test_verifier_ou_lever(tmp_path: Path) -> None:
     assert erreur.value.gabarit == "mon gabarit"
     assert [p.emplacement for p in erreur.value.problemes] == ["corps, paragraphe 1", "corps, paragraphe 2"]
     assert str(erreur.value).startswith("mon gabarit : gabarit refusé (2 problème(s))")
+
+
+@pytest.mark.parametrize("cible", ["/dev/zero", "fifo"])
+def test_gabarit_special_refuse(tmp_path: Path, cible: str) -> None:
+    chemin = tmp_path / "piege.docx"
+    if cible == "fifo":
+        os.mkfifo(chemin)
+    else:
+        chemin.symlink_to(cible)
+    resultat = convgen("verifier-gabarit", chemin, timeout=60)  # un tube bloquait la lecture pour toujours
+    assert resultat.returncode == 1
+    assert resultat.stdout.splitlines() == [
+        f"{chemin} : 1 problème",
+        "  fichier : ce n'est pas un fichier ordinaire (tube, périphérique ou socket) : refusé",
+    ]

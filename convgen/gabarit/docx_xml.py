@@ -17,10 +17,11 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from convgen.erreurs import ErreurGabarit, RenduImpossible
+from convgen.erreurs import ErreurGabarit, FichierIllisible, RenduImpossible
+from convgen.fichiers import lire_ordinaire
+from convgen.gabarit.bornes import EnvironnementBorne
 
 TAILLE_MAX_GABARIT = 20 * 1024 * 1024
 """Un gabarit de convention pèse quelques dizaines de kilo-octets ; au-delà de 20 Mio, il est refusé."""
@@ -30,9 +31,9 @@ DATE_FIXE = (1980, 1, 1, 0, 0, 0)
 PARTIES_A_RENDRE = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
 
 
-def environnement() -> ImmutableSandboxedEnvironment:
-    """Le bac à sable Jinja des gabarits : échappement automatique, variable absente = erreur."""
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+def environnement() -> EnvironnementBorne:
+    """Le bac à sable Jinja des gabarits : échappement automatique, variable absente = erreur, rendu borné."""
+    env = EnvironnementBorne(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     # Ce dont un document a besoin, rien de plus : pas de générateur de texte ni de cycles.
     for nom in ("lipsum", "cycler", "joiner", "dict"):
         env.globals.pop(nom, None)
@@ -104,10 +105,12 @@ def verifier_xml(octets: bytes, gabarit: str, nom_partie: str) -> None:
 
 def lire_octets(chemin: Path) -> bytes:
     try:
-        taille = chemin.stat().st_size
+        octets, taille = lire_ordinaire(chemin, TAILLE_MAX_GABARIT)  # ni tube ni /dev/zero
         if taille > TAILLE_MAX_GABARIT:
             raise ErreurGabarit(f"{chemin} : gabarit trop gros ({taille // 1024} Kio)")
-        return chemin.read_bytes()
+        return octets
+    except FichierIllisible as exc:
+        raise ErreurGabarit(f"{chemin} : {exc.motif}") from None
     except FileNotFoundError:
         raise ErreurGabarit(f"{chemin} : gabarit introuvable") from None
     except OSError as exc:

@@ -38,6 +38,7 @@ from convgen.erreurs import (
     erreurs,
 )
 from convgen.fichiers import ecrire
+from convgen.gabarit.bornes import LimiteDepassee, budget, fermer_budget, nouveau_budget
 from convgen.gabarit.docx_xml import (
     PARTIES_A_RENDRE,
     ecrire_archive,
@@ -89,24 +90,50 @@ class Gabarit:
             raise GabaritInvalide(self.nom, problemes)
 
     def rendre(self, contexte: Mapping[str, Any]) -> bytes:
-        """Le document rendu, en octets (archive .docx reproductible)."""
+        """Le document rendu, en octets (archive .docx reproductible), dans les bornes de :mod:`.bornes`."""
         rendues: dict[str, bytes] = {}
-        for nom_partie, partie in self._parties.items():
-            try:
-                xml = finir_xml(partie.modele.render(contexte))
-            except SecurityError:
-                raise RenduImpossible(
-                    self.nom,
-                    f"{lieu(nom_partie)} : le gabarit tente d'atteindre les rouages internes de Python : refusé",
-                ) from None
-            except UndefinedError as exc:
-                raise RenduImpossible(self.nom, f"{lieu(nom_partie)} : {_variable_inconnue(exc)}") from None
-            except TemplateError as exc:
-                raise RenduImpossible(self.nom, f"{lieu(nom_partie)} : {exc}") from None
-            octets = xml.encode("utf-8")
-            verifier_xml(octets, self.nom, nom_partie)
-            rendues[nom_partie] = octets
+        jeton = nouveau_budget()
+        try:
+            for nom_partie, partie in self._parties.items():
+                octets = self._rendre_partie(nom_partie, partie, contexte).encode("utf-8")
+                verifier_xml(octets, self.nom, nom_partie)
+                rendues[nom_partie] = octets
+        finally:
+            fermer_budget(jeton)
         return ecrire_archive(self._entrees, rendues)
+
+    def _rendre_partie(self, nom_partie: str, partie: _Partie, contexte: Mapping[str, Any]) -> str:
+        compte = budget()
+        try:
+            morceaux = []
+            for morceau in partie.modele.generate(contexte):  # taille et durée contrôlées au fil du rendu
+                compte.rendre(morceau)
+                morceaux.append(morceau)
+            return finir_xml("".join(morceaux))
+        except LimiteDepassee as exc:
+            raise RenduImpossible(self.nom, f"{lieu(nom_partie)} : {exc}") from None
+        except OverflowError:  # range() de plus de 100 000 éléments, refusé par le bac à sable de Jinja
+            raise RenduImpossible(
+                self.nom, f"{lieu(nom_partie)} : plage « range » démesurée (au plus 100 000)"
+            ) from None
+        except RecursionError:
+            raise RenduImpossible(
+                self.nom, f"{lieu(nom_partie)} : récursion sans fin (boucle « recursive » ?)"
+            ) from None
+        except MemoryError:
+            raise RenduImpossible(self.nom, f"{lieu(nom_partie)} : mémoire épuisée par le rendu") from None
+        except SecurityError:
+            raise RenduImpossible(
+                self.nom, f"{lieu(nom_partie)} : le gabarit tente d'atteindre les rouages internes de Python : refusé"
+            ) from None
+        except UndefinedError as exc:
+            raise RenduImpossible(self.nom, f"{lieu(nom_partie)} : {_variable_inconnue(exc)}") from None
+        except TemplateError as exc:
+            raise RenduImpossible(self.nom, f"{lieu(nom_partie)} : {exc}") from None
+        except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # {{ 1 / 0 }}, {{ 1 + "a" }}…
+            raise RenduImpossible(
+                self.nom, f"{lieu(nom_partie)} : calcul impossible dans le gabarit ({type(exc).__name__} : {exc})"
+            ) from None
 
 
 def _variable_inconnue(exc: UndefinedError) -> str:

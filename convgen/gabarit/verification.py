@@ -23,6 +23,7 @@ from lxml import etree
 
 from convgen.erreurs import ErreurGabarit, GabaritInvalide, ProblemeGabarit
 from convgen.gabarit.docx_xml import PARTIES_A_RENDRE, environnement, lire_archive, lire_octets, preparer_xml, texte_xml
+from convgen.gabarit.relations import relations_externes
 from convgen.schema_contexte import Contexte
 
 __all__ = ["FILTRES_PERMIS", "TESTS_PERMIS", "verifier_gabarit", "verifier_ou_lever"]
@@ -109,7 +110,7 @@ def verifier_gabarit(source: str | Path | bytes) -> list[ProblemeGabarit]:
         return [ProblemeGabarit("fichier", str(exc).removeprefix(f"{nom} : "))]
     env = environnement()
     parties = sorted((n for n in entrees if PARTIES_A_RENDRE.match(n)), key=lambda n: (_partie(n), n))
-    return [p for n in parties for p in _verifier_partie(n, entrees[n], env)]
+    return [p for n in parties for p in _verifier_partie(n, entrees[n], env)] + relations_externes(entrees)
 
 
 def verifier_ou_lever(source: str | Path | bytes, nom: str | Path | None = None) -> None:

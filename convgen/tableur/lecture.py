@@ -22,6 +22,7 @@ décrites dans :mod:`convgen.tableur.colonnes` et l'écriture est dans :mod:`con
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import warnings
 from collections.abc import Iterator, Mapping
@@ -32,12 +33,15 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.datetime import from_excel
 
 from convgen.chargement import depuis_donnees
-from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite
+from convgen.erreurs import Constat, DonneesInvalides, FichierIllisible, Gravite, motif_systeme
+from convgen.fichiers import lire_ordinaire
 from convgen.francais import sans_accents
 from convgen.regles import Examen, valider
+from convgen.tableur.archive import LIGNES_LUES_MAX, Apercu, examiner_archive
 from convgen.tableur.colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
 from convgen.tableur.ecriture import ecrire_modele_tableur, ecrire_tableur
 from convgen.tableur.ods import ClasseurOds
@@ -135,13 +139,23 @@ def lire_tableur(chemin: str | Path) -> list[Examen]:
     """
     chemin = Path(chemin)
     constats: list[Constat] = []
+    octets = _lire_octets(chemin)
     with warnings.catch_warnings():  # avertissements d'openpyxl (extensions inconnues) sans objet ici
         warnings.simplefilter("ignore")
-        classeur = _ouvrir(chemin)
+        apercu, classeur = _ouvrir(octets, chemin)
+        if classeur is None:
+            return [Examen(str(chemin), None, _formules_sans_valeur(apercu, str(chemin)))]
         try:
-            feuilles = {nom: _lire_feuille(classeur, nom, colonnes, constats) for nom, colonnes in FEUILLES.items()}
+            feuilles = {
+                nom: [] if nom in apercu.trop_longues else _lire_feuille(classeur, nom, colonnes, constats)
+                for nom, colonnes in FEUILLES.items()
+            }
         finally:
             classeur.close()
+    constats += [
+        _probleme(f"plus de {LIGNES_LUES_MAX} lignes, vides comprises : feuille ignorée", nom)
+        for nom in sorted(apercu.trop_longues)
+    ]
     groupes = _grouper(feuilles, constats)
     if not groupes and not constats:
         constats.append(_probleme("aucune convention : aucune ligne remplie sous les en-têtes", "Conventions"))
@@ -150,25 +164,60 @@ def lire_tableur(chemin: str | Path) -> list[Examen]:
     return (generaux if constats else []) + examens
 
 
-def _ouvrir(chemin: Path) -> Any:
+def _lire_octets(chemin: Path) -> bytes:
+    if not est_tableur(chemin):
+        raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) ou OpenDocument (.ods) est attendu", fichier=chemin)
     try:
-        taille = chemin.stat().st_size
+        octets, taille = lire_ordinaire(chemin, TAILLE_MAX)  # ni tube ni /dev/zero : ils ne finiraient pas
     except OSError as exc:
-        raise FichierIllisible(f"fichier inaccessible ({exc.strerror})", fichier=chemin) from None
+        raise FichierIllisible(f"fichier inaccessible ({motif_systeme(exc)})", fichier=chemin) from None
     if taille > TAILLE_MAX:
         raise FichierIllisible(
             f"classeur trop gros ({-(-taille // 2**20)} Mio ; au plus {TAILLE_MAX // 2**20} Mio)", fichier=chemin
         )
-    if not est_tableur(chemin):
-        raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) ou OpenDocument (.ods) est attendu", fichier=chemin)
-    ods = chemin.suffix.lower() == ".ods"
+    return octets
+
+
+def _ouvrir(octets: bytes, chemin: Path) -> tuple[Apercu, Any]:
+    """L'aperçu du classeur (formules sans valeur, feuilles trop longues) et le classeur ouvert, ou None si
+    une formule sans valeur le fait refuser. Un .xlsx s'examine avant d'être confié à openpyxl ; un .ods
+    s'examine en le lisant (:mod:`.ods`)."""
+    ods = _est_ods(chemin)
+    apercu = Apercu() if ods else examiner_archive(octets, chemin, FEUILLES)
+    if apercu.formules_sans_valeur:
+        return apercu, None
     try:
-        return ClasseurOds(chemin) if ods else load_workbook(chemin, read_only=True, data_only=True)
+        if not ods:
+            return apercu, load_workbook(io.BytesIO(octets), read_only=True, data_only=True)
+        classeur = ClasseurOds(io.BytesIO(octets))
     except Exception:  # zip abîmé, XML invalide… : le fichier vient de l'extérieur
-        genre = "OpenDocument" if ods else "Excel"
         raise FichierIllisible(
-            f"ce n'est pas un classeur {genre} valide (archive ou contenu illisible)", fichier=chemin
+            f"ce n'est pas un classeur {'OpenDocument' if ods else 'Excel'} valide (archive ou contenu illisible)",
+            fichier=chemin,
         ) from None
+    apercu = Apercu(classeur.formules_sans_valeur, classeur.trop_longues)
+    return apercu, None if apercu.formules_sans_valeur else classeur
+
+
+def _est_ods(chemin: Path) -> bool:
+    return chemin.suffix.lower() == ".ods"
+
+
+def _formules_sans_valeur(apercu: Apercu, fichier: str) -> list[Constat]:
+    """Une formule sans valeur enregistrée serait lue vide : le classeur est refusé, chaque cellule nommée."""
+    message = (
+        "formule sans valeur enregistrée : ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le "
+        "(la valeur sera calculée), ou tapez la valeur elle-même"
+    )
+    constats = []
+    for feuille, cellules in apercu.formules_sans_valeur.items():
+        for cellule in cellules:
+            colonne, ligne = coordinate_from_string(cellule) if cellule != "?" else (None, None)
+            constats.append(
+                Constat("formule-sans-valeur", Gravite.ERREUR, message, fichier=fichier, feuille=feuille,
+                        ligne=ligne, colonne=colonne)
+            )  # fmt: skip
+    return constats
 
 
 def _lire_feuille(classeur: Any, nom: str, colonnes: Colonnes, constats: list[Constat]) -> list[_Ligne]:
@@ -177,7 +226,9 @@ def _lire_feuille(classeur: Any, nom: str, colonnes: Colonnes, constats: list[Co
         return []
     lignes: list[_Ligne] = []
     try:
-        rangees = iter(classeur[nom].iter_rows(values_only=True))
+        feuille = classeur[nom]
+        feuille.reset_dimensions()  # une dimension mensongère (A1:XFD1048576) ferait lire un million de lignes
+        rangees = iter(feuille.iter_rows(values_only=True, max_row=LIGNES_LUES_MAX))
         index = _reperer(next(rangees, ()), nom, colonnes, constats)
         if index is None:
             return []

@@ -16,14 +16,18 @@ import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
+from openpyxl.utils import get_column_letter
 
 CONTENU_MAX = 100 * 1024 * 1024
 """Taille décompressée de ``content.xml`` au-delà de laquelle le classeur est refusé (bombe zip)."""
 COLONNES_MAX = 1024
 """Au-delà, les cellules d'une ligne sont ignorées : aucune feuille de convgen n'en a autant."""
+LIGNES_MAX = 50_000
+"""Comme pour un .xlsx (:data:`convgen.tableur.archive.LIGNES_LUES_MAX`) : une feuille qui a une ligne
+remplie au-delà est refusée ; les lignes vides de fin, elles, ne comptent pas."""
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -35,12 +39,17 @@ Rangee = tuple[Any, ...]
 class ClasseurOds:
     """Les feuilles d'un .ods, lues entièrement à l'ouverture (les classeurs de convgen sont petits)."""
 
-    def __init__(self, chemin: Path) -> None:
-        with zipfile.ZipFile(chemin) as archive:
+    def __init__(self, source: Path | BinaryIO) -> None:
+        self.formules_sans_valeur: dict[str, list[str]] = {}
+        """Cellules (``C4``) dont la formule n'a pas de valeur enregistrée, par feuille : lues vides, elles
+        tairaient une donnée (un classeur écrit par un programme, jamais ouvert dans un tableur)."""
+        self.trop_longues: set[str] = set()
+        """Feuilles qui ont une ligne remplie au-delà de :data:`LIGNES_MAX` : la lecture les refuse."""
+        with zipfile.ZipFile(source) as archive:
             if archive.getinfo("content.xml").file_size > CONTENU_MAX:
                 raise ValueError("content.xml démesuré")
             with archive.open("content.xml") as contenu:
-                self._feuilles = _lire_feuilles(contenu)
+                self._feuilles = _lire_feuilles(contenu, self.formules_sans_valeur, self.trop_longues)
 
     @property
     def sheetnames(self) -> list[str]:
@@ -57,42 +66,62 @@ class _Feuille:
     def __init__(self, rangees: list[Rangee]) -> None:
         self._rangees = rangees
 
-    def iter_rows(self, *, values_only: bool) -> Iterator[Rangee]:
+    def reset_dimensions(self) -> None:
+        """Sans objet : les lignes sont celles du fichier, pas une dimension déclarée."""
+
+    def iter_rows(self, *, values_only: bool, max_row: int | None = None) -> Iterator[Rangee]:
         assert values_only
-        return iter(self._rangees)
+        return iter(self._rangees[:max_row])
 
 
-def _lire_feuilles(contenu: Any) -> dict[str, list[Rangee]]:
+class _TropLongue(Exception):
+    pass
+
+
+def _lire_feuilles(contenu: Any, formules: dict[str, list[str]], trop_longues: set[str]) -> dict[str, list[Rangee]]:
     feuilles: dict[str, list[Rangee]] = {}
     analyse = etree.iterparse(
         contenu, events=("end",), tag=f"{{{_TABLE}}}table", resolve_entities=False, no_network=True, huge_tree=False
     )
     for _, table in analyse:
-        feuilles[table.get(f"{{{_TABLE}}}name", "")] = list(_rangees(table))
+        nom = table.get(f"{{{_TABLE}}}name", "")
+        sans_valeur: list[str] = []
+        try:
+            feuilles[nom] = list(_rangees(table, sans_valeur))
+        except _TropLongue:
+            feuilles[nom] = []
+            trop_longues.add(nom)
+        if sans_valeur:
+            formules[nom] = sans_valeur
         table.clear()
     return feuilles
 
 
-def _rangees(table: Any) -> Iterator[Rangee]:
+def _rangees(table: Any, sans_valeur: list[str]) -> Iterator[Rangee]:
     """Les lignes de la feuille ; une suite de lignes vides n'est produite que si une ligne remplie la suit."""
-    vides = 0
+    vides, numero = 0, 1
     for ligne in table.iter(f"{{{_TABLE}}}table-row"):
         repetition = int(ligne.get(f"{{{_TABLE}}}number-rows-repeated", "1"))
-        valeurs = _valeurs(ligne)
+        valeurs = _valeurs(ligne, numero, sans_valeur)
+        numero += repetition
         if not valeurs:
             vides += repetition
             continue
+        if numero > LIGNES_MAX:  # une ligne remplie au-delà : la feuille entière est refusée par la lecture
+            raise _TropLongue
         yield from (() for _ in range(vides))
         vides = 0
-        yield from (valeurs for _ in range(min(repetition, 10_001)))  # au-delà, la lecture refuse la feuille
+        yield from (valeurs for _ in range(repetition))
 
 
-def _valeurs(ligne: Any) -> Rangee:
-    """Les valeurs d'une ligne, cellules vides de fin retirées."""
+def _valeurs(ligne: Any, numero: int, sans_valeur: list[str]) -> Rangee:
+    """Les valeurs d'une ligne, cellules vides de fin retirées ; relève les formules sans valeur."""
     valeurs: list[Any] = []
     for cellule in ligne:
         if cellule.tag not in _CELLULES:
             continue
+        if cellule.get(f"{{{_TABLE}}}formula") is not None and cellule.get(f"{{{_OFFICE}}}value-type") is None:
+            sans_valeur.append(f"{get_column_letter(len(valeurs) + 1)}{numero}")
         repetition = int(cellule.get(f"{{{_TABLE}}}number-columns-repeated", "1"))
         valeurs.extend([_valeur(cellule)] * min(repetition, COLONNES_MAX - len(valeurs)))
         if len(valeurs) >= COLONNES_MAX:
