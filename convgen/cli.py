@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
-import time
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -94,12 +95,12 @@ def commande_generer(arguments: argparse.Namespace) -> int:
 
     from convgen.gabarit.rendu import charger_gabarit
     from convgen.pdf import Convertisseur
-    from convgen.production import Statut, produire
+    from convgen.production import NomsReserves, Statut, produire
 
     sortie = Path(arguments.sortie)
     gabarit = charger_gabarit(arguments.gabarit)
     convertisseur = Convertisseur() if arguments.pdf else None
-    debut = time.time()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
+    reservations = NomsReserves()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
     code = 0
     try:
         for fichier in arguments.fichiers:
@@ -112,7 +113,7 @@ def commande_generer(arguments: argparse.Namespace) -> int:
                 strict=arguments.strict,
                 ecraser=arguments.ecraser,
                 convertisseur=convertisseur,
-                pas_avant=debut,
+                reservations=reservations,
             )
             for production in productions:
                 _afficher_constats(production.source, production.constats)
@@ -159,6 +160,8 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             progression=progression,
             opendata=arguments.opendata,
         )
+    for avertissement in rapport.avertissements:
+        print(f"convgen : attention : {avertissement}", file=sys.stderr)
     _afficher_publication(rapport.constats_opendata)
     for ligne in rapport.lignes_en_echec:
         codes = ", ".join(c["code"] for c in ligne["constats"] if c["gravite"] == "erreur")
@@ -409,6 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     arguments = _analyseur().parse_args(argv)
     executer: Callable[[argparse.Namespace], int] = arguments.executer
+    signal_recu = _arret_sur_sigterm()
     try:
         return executer(arguments)
     except ErreurConvgen as exc:
@@ -420,5 +424,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"convgen : {exc.filename or ''} : {motif_systeme(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        # Les processus de rendu et LibreOffice ont été arrêtés en remontant jusqu'ici (lot.py, pdf.py).
         print("convgen : interrompu.", file=sys.stderr)
-        return 130
+        return 128 + (signal_recu[0] if signal_recu else signal.SIGINT)
+
+
+def _arret_sur_sigterm() -> list[int]:
+    """SIGTERM devient une interruption comme Ctrl-C : le lot arrête proprement ses processus et LibreOffice
+    (par défaut, SIGTERM tue Python sur-le-champ et laisse orphelins ses processus). Rend la liste où le
+    numéro du signal reçu sera noté."""
+    recu: list[int] = []
+
+    def interrompre(numero: int, _cadre: object) -> None:
+        recu.append(numero)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrompre)
+    return recu

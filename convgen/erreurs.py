@@ -19,8 +19,10 @@ gabarit)::
     ├── ErreurPdf                     conversion en PDF
     │   ├── LibreOfficeAbsent         soffice introuvable : dit comment l'installer
     │   └── ConversionEchouee         échec, délai dépassé ou PDF vide
+    │       └── LibreOfficeBloque     LibreOffice n'a pas répondu dans le délai (arrêté)
     ├── ErreurSortie                  écriture des documents
-    │   └── FichierExistant           refus d'écraser sans autorisation explicite
+    │   ├── FichierExistant           refus d'écraser sans autorisation explicite
+    │   └── NomDejaPris               deux entrées donneraient le même document
     └── ErreurLot                     un lot n'a pas pu aller au bout (processus de rendu perdu)
 
 Les exceptions sont destinées à l'utilisateur : leur ``str()`` est un message
@@ -177,6 +179,10 @@ class ConversionEchouee(ErreurPdf):
         super().__init__(f"{self.document} : conversion en PDF impossible : {message}")
 
 
+class LibreOfficeBloque(ConversionEchouee):
+    """LibreOffice n'a pas répondu dans le délai : il a été arrêté, lui et tous ses processus."""
+
+
 class ErreurSortie(ErreurConvgen):
     """Un document ne peut pas être écrit."""
 
@@ -187,6 +193,17 @@ class FichierExistant(ErreurSortie):
     def __init__(self, chemin: str | Path) -> None:
         self.chemin = str(chemin)
         super().__init__(f"{self.chemin} existe déjà : rien n'a été écrit (utilisez --ecraser pour le remplacer)")
+
+
+class NomDejaPris(ErreurSortie):
+    """Deux entrées d'une même exécution donneraient le même document : la seconde échoue avant tout rendu."""
+
+    def __init__(self, chemin: str | Path, entree: str, premiere: str) -> None:
+        self.chemin, self.entree, self.premiere = str(chemin), entree, premiere
+        super().__init__(
+            f"{entree} donnerait le même document que {premiere} ({Path(chemin).name} : même année, région et "
+            f"structure) : rien n'a été écrit pour {entree}"
+        )
 
 
 class ErreurLot(ErreurConvgen):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -86,17 +87,38 @@ def lire_ordinaire(chemin: Path, taille_max: int) -> tuple[bytes, int]:
 
 
 def chemin_dans(dossier: Path, nom_fichier: str) -> Path:
-    """Le chemin du fichier dans le dossier, en refusant tout ce qui en sortirait."""
-    chemin = (dossier / nom_fichier).resolve()
-    if chemin.parent != dossier.resolve():
+    """Le chemin du fichier dans le dossier, en refusant tout ce qui en sortirait.
+
+    Seul le dossier est résolu : un lien symbolique qui porterait déjà ce nom reste le lien (le
+    remplacer remplace le lien, jamais le fichier qu'il désigne).
+
+    >>> chemin_dans(Path("/srv/sortie"), "convention.docx").name
+    'convention.docx'
+    """
+    if nom_fichier in ("", ".", "..") or "/" in nom_fichier or os.sep in nom_fichier or "\x00" in nom_fichier:
         raise ErreurSortie(f"nom de fichier refusé : {nom_fichier!r} sortirait du dossier {dossier}")
-    return chemin
+    return dossier.resolve() / nom_fichier
+
+
+def empreinte_document(chemin: Path) -> str | None:
+    """SHA-256 d'un fichier ordinaire, lu sans suivre de lien symbolique ; None s'il est absent, lien ou autre."""
+    try:
+        descripteur = os.open(chemin, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descripteur, "rb") as fichier:
+        if not stat.S_ISREG(os.fstat(fichier.fileno()).st_mode):
+            return None  # tube, périphérique : jamais un document
+        condensat = hashlib.sha256()
+        while bloc := fichier.read(1 << 20):
+            condensat.update(bloc)
+        return condensat.hexdigest()
 
 
 def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Path:
     """Écrit ``octets`` dans ``chemin`` d'un seul coup ; refuse d'écraser sans ``ecraser``."""
     chemin = Path(chemin)
-    if not ecraser and chemin.exists():
+    if not ecraser and os.path.lexists(chemin):
         raise FichierExistant(chemin)
     try:
         chemin.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +131,7 @@ def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Pa
             fichier.write(octets)
             fichier.flush()
             os.fsync(fichier.fileno())
-        _mettre_en_place(Path(temporaire), chemin, ecraser=ecraser)
+        mettre_en_place(Path(temporaire), chemin, ecraser=ecraser)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             Path(temporaire).unlink()
@@ -132,7 +154,12 @@ def _remplacer(temporaire: Path, chemin: Path) -> None:
         raise ErreurSortie(f"{chemin} : écriture impossible ({motif_systeme(exc)})") from None
 
 
-def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
+def mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
+    """Renomme ``temporaire`` (même dossier ou même système de fichiers) en ``chemin``, d'un seul coup.
+
+    Sans ``ecraser``, échoue si ``chemin`` existe, sans course entre le test et l'écriture ; avec, un
+    lien symbolique à cette place est remplacé lui-même, jamais le fichier qu'il désigne.
+    """
     if ecraser:
         _remplacer(temporaire, chemin)
         return
@@ -142,7 +169,7 @@ def _mettre_en_place(temporaire: Path, chemin: Path, *, ecraser: bool) -> None:
     except FileExistsError:
         raise FichierExistant(chemin) from None
     except OSError:  # système de fichiers sans liens durs
-        if chemin.exists():
+        if os.path.lexists(chemin):
             raise FichierExistant(chemin) from None
         _remplacer(temporaire, chemin)
         return

@@ -6,6 +6,13 @@ profil se bloquent) ; un appel convertit tout un lot de documents, ce qui évite
 payer à chaque fois le démarrage de LibreOffice (environ une seconde). Un délai borne
 chaque appel ; LibreOffice peut finir sans erreur sans avoir écrit le PDF, d'où le
 contrôle de chaque fichier produit.
+
+LibreOffice n'a aucun accès au réseau (espace de noms réseau vide quand ``unshare`` le permet)
+et son profil lui interdit de charger quoi que ce soit de lié au document (images liées,
+mises à jour des liens, macros, recherche de mises à jour) : un document ne lui fait ni
+chercher une adresse ni incorporer un fichier local. Chaque PDF est ensuite repris par
+pikepdf (:func:`finaliser_pdf`) : métadonnées XMP et dictionnaire Info concordants, dates
+et identifiant tirés du document, de sorte que les mêmes données donnent les mêmes octets.
 """
 
 from __future__ import annotations
@@ -17,16 +24,19 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
 from convgen.contexte import Version
-from convgen.erreurs import ConversionEchouee, FichierExistant, LibreOfficeAbsent, motif_systeme
+from convgen.erreurs import ConversionEchouee, FichierExistant, LibreOfficeAbsent, LibreOfficeBloque, motif_systeme
 from convgen.fichiers import ecrire
 from convgen.gabarit.rendu import Gabarit, generer_docx
 from convgen.modele import Convention
+from convgen.pdfa import finaliser_pdf
 
 DELAI_PAR_DEFAUT = 180.0
 """Secondes accordées à un appel de LibreOffice, démarrage compris."""
@@ -66,8 +76,18 @@ class Convertisseur:
         self.pdfa = pdfa
         self.delai = delai
         self._profil = Path(tempfile.mkdtemp(prefix="convgen-lo-"))
+        preparer_profil(self._profil)
+        self._garde = _Garde()
+
+    def interrompre(self) -> None:
+        """Arrête le LibreOffice en cours (tout son groupe de processus) ; tout appel suivant échoue.
+
+        Appelable d'un autre fil (Ctrl-C, SIGTERM reçus par le fil principal).
+        """
+        self._garde.interrompre()
 
     def fermer(self) -> None:
+        self._garde.interrompre()
         shutil.rmtree(self._profil, ignore_errors=True)
 
     def __enter__(self) -> Convertisseur:
@@ -84,6 +104,7 @@ class Convertisseur:
             _verifier_docx(document)
         dossier.mkdir(parents=True, exist_ok=True)
         commande = [
+            *isolement_reseau(),
             self.soffice,
             f"-env:UserInstallation={self._profil.as_uri()}",
             "--headless",
@@ -100,11 +121,92 @@ class Convertisseur:
             *(str(d) for d in documents),
         ]
         delai = self.delai or DELAI_PAR_DEFAUT + DELAI_PAR_DOCUMENT * (len(documents) - 1)
-        sortie = _executer(commande, delai, documents[0])
+        sortie = _executer(commande, delai, documents[0], self._garde.suivre)
         pdfs = [dossier / f"{d.stem}.pdf" for d in documents]
         for document, pdf in zip(documents, pdfs, strict=True):
             _verifier_pdf(document, pdf, sortie)
+            finaliser_pdf(pdf, document)
         return pdfs
+
+
+class _Garde:
+    """Le LibreOffice en cours d'un convertisseur, pour l'arrêter d'un autre fil."""
+
+    def __init__(self) -> None:
+        self._verrou = threading.Lock()
+        self._processus: subprocess.Popen[bytes] | None = None
+        self._interrompu = False
+
+    def suivre(self, processus: subprocess.Popen[bytes] | None) -> bool:
+        """Enregistre le processus lancé (None : il est fini) ; faux si le convertisseur est interrompu."""
+        with self._verrou:
+            self._processus = processus
+            if self._interrompu and processus is not None:
+                _tuer(processus)
+            return not self._interrompu
+
+    def interrompre(self) -> None:
+        with self._verrou:
+            self._interrompu = True
+            if self._processus is not None:
+                _tuer(self._processus)
+
+
+def _tuer(processus: subprocess.Popen[bytes]) -> None:
+    """Tue tout le groupe de processus de LibreOffice (soffice, oosplash, soffice.bin)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(processus.pid, signal.SIGKILL)
+
+
+_OPTIONS_PROFIL = [
+    # Ni images ni objets liés chargés depuis une adresse ou un fichier que nomme le document.
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "boolean", "true"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "int", "2"),  # liens : jamais mis à jour
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "int", "2"),
+    # Aucune macro, aucune recherche de mise à jour, aucun lien vers la documentation en ligne.
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "int", "3"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "boolean", "true"),
+    (
+        "/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments",
+        "AutoCheckEnabled",
+        "boolean",
+        "false",
+    ),
+    ("/org.openoffice.Office.Common/Help", "HelpRootURL", "string", ""),
+    ("/org.openoffice.Office.Common/Misc", "CollectUsageInformation", "boolean", "false"),
+]
+
+
+def preparer_profil(profil: Path) -> None:
+    """Écrit les réglages de sûreté dans un profil LibreOffice neuf (``user/registrymodifications.xcu``)."""
+    elements = "".join(
+        f'<item oor:path="{chemin}"><prop oor:name="{nom}" oor:op="fuse"><value>{valeur}</value></prop></item>'
+        for chemin, nom, _, valeur in _OPTIONS_PROFIL
+    )
+    (profil / "user").mkdir(parents=True, exist_ok=True)
+    (profil / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"{elements}</oor:items>\n",
+        encoding="utf-8",
+    )
+
+
+@cache
+def isolement_reseau() -> tuple[str, ...]:
+    """Le préfixe qui lance LibreOffice sans réseau (``unshare`` : espace de noms réseau vide), s'il est permis ici.
+
+    Sinon (``unshare`` absent, espaces de noms interdits), rien : le profil suffit à ne rien charger.
+    """
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    prefixe = (unshare, "--net", "--map-root-user")
+    try:
+        essai = subprocess.run([*prefixe, "true"], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return prefixe if essai.returncode == 0 else ()
 
 
 def _verifier_docx(document: Path) -> None:
@@ -118,8 +220,16 @@ def _verifier_docx(document: Path) -> None:
         raise ConversionEchouee(document, "ce n'est pas un document Word (.docx) valide") from None
 
 
-def _executer(commande: list[str], delai: float, document: Path) -> str:
-    """Lance LibreOffice dans son propre groupe de processus, tué en entier si le délai passe."""
+def _executer(
+    commande: list[str],
+    delai: float,
+    document: Path,
+    suivre: Callable[[subprocess.Popen[bytes] | None], bool] = lambda _: True,
+) -> str:
+    """Lance LibreOffice dans son propre groupe de processus, tué en entier si le délai passe.
+
+    ``suivre`` reçoit le processus (pour qu'un autre fil puisse l'arrêter), puis None quand il est fini.
+    """
     try:
         processus = subprocess.Popen(
             commande,
@@ -132,12 +242,21 @@ def _executer(commande: list[str], delai: float, document: Path) -> str:
     except OSError as exc:
         raise ConversionEchouee(document, f"LibreOffice n'a pas pu démarrer ({motif_systeme(exc)})") from None
     try:
+        if not suivre(processus):
+            raise ConversionEchouee(document, "conversion interrompue")
         sortie, _ = processus.communicate(timeout=delai)
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(processus.pid, signal.SIGKILL)
+        _tuer(processus)
         processus.communicate()
-        raise ConversionEchouee(document, f"LibreOffice n'a pas répondu en {delai:g} secondes (arrêté)") from None
+        raise LibreOfficeBloque(document, f"LibreOffice n'a pas répondu en {delai:g} secondes (arrêté)") from None
+    except BaseException:  # interruption : LibreOffice ne survit pas à son appelant
+        _tuer(processus)
+        processus.communicate()
+        raise
+    finally:
+        suivre(None)
+    if not suivre(None):
+        raise ConversionEchouee(document, "conversion interrompue")
     texte = sortie.decode("utf-8", "replace").strip()
     if processus.returncode != 0:
         raise ConversionEchouee(document, f"LibreOffice a échoué (code {processus.returncode}) : {texte[-500:]}")

@@ -3,13 +3,18 @@
 C'est le chemin commun à ``convgen generer`` et au traitement par lot : un fichier
 dont les données ont une erreur (ou une alerte, en mode strict) ne produit rien ;
 sinon le .docx est écrit sous un nom sain (``convention_2009_auvergne.docx``), puis,
-si on le demande, son PDF. Aucun fichier existant n'est remplacé sans ``ecraser``.
+si on le demande, son PDF. Aucun fichier existant n'est remplacé sans ``ecraser``, sauf,
+à la reprise d'un lot, un fichier dont le journal a gardé l'empreinte (écrit par ce lot et intact).
+Les noms sont réservés avant tout rendu : deux entrées qui donneraient le même document, la
+seconde échoue en nommant la première ; rien ne dépend des dates des fichiers.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import tempfile
-import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -20,12 +25,12 @@ from convgen.erreurs import (
     Constat,
     DonneesInvalides,
     ErreurConvgen,
-    ErreurSortie,
     FichierExistant,
     FichierIllisible,
     Gravite,
+    NomDejaPris,
 )
-from convgen.fichiers import chemin_dans, ecrire_atomique, nom_sain
+from convgen.fichiers import chemin_dans, ecrire_atomique, empreinte_document, nom_sain
 from convgen.gabarit.rendu import Gabarit, rendre_docx
 from convgen.modele import Convention
 from convgen.pdf import Convertisseur
@@ -69,6 +74,38 @@ def nom_document(
     return "_".join(morceaux) + suffixe
 
 
+class NomsReserves:
+    """Les documents déjà promis à une entrée de cette exécution (``generer`` ou lot), chemin → entrée."""
+
+    def __init__(self) -> None:
+        self._noms: dict[Path, tuple[object, str]] = {}
+
+    def reserver(self, chemin: Path, entree: str, *, cle: object = None) -> None:
+        """Réserve ``chemin`` pour ``entree`` (``cle`` la distingue d'une autre entrée de même nom) ;
+        lève :class:`NomDejaPris` s'il est promis à une autre."""
+        cle = entree if cle is None else cle
+        premiere_cle, premiere = self._noms.setdefault(chemin, (cle, entree))
+        if premiere_cle != cle:
+            raise NomDejaPris(chemin, entree, premiere)
+
+
+def remplacable(cible: Path, *, ecraser: bool, connus: Mapping[str, str] | None = None, empreinte: str = "") -> bool:
+    """Faux si ``cible`` n'existe pas ; vrai si elle peut être remplacée ; sinon :class:`FichierExistant`.
+
+    Remplaçable : avec ``ecraser`` ; ou fichier ordinaire dont ``connus`` (chemin → sha256 consigné par le
+    journal du lot) a l'empreinte ; ou fichier identique au nouveau (``empreinte``). Un lien symbolique
+    n'est jamais suivi : remplacé avec ``ecraser``, refusé sinon.
+    """
+    if not os.path.lexists(cible):
+        return False
+    if ecraser:
+        return True
+    sur_disque = empreinte_document(cible)
+    if sur_disque is not None and sur_disque in {(connus or {}).get(str(cible)), empreinte or None}:
+        return True
+    raise FichierExistant(cible)
+
+
 def examiner_source(chemin: str | Path) -> list[Examen]:
     """Un fichier YAML ou JSON donne un examen ; un classeur Excel, un par convention."""
     if not est_tableur(Path(chemin)):
@@ -85,11 +122,11 @@ def produire(source: str | Path, sortie: Path, **options: Any) -> list[Productio
     """Examine un fichier (ou chaque convention d'un classeur) et écrit les documents de ceux qui sont acceptés.
 
     Un classeur peut décrire deux structures d'une même région : le nom des documents porte alors
-    la structure. ``pas_avant`` (par défaut, maintenant) protège ce qui vient d'être écrit par une
-    autre convention du même appel, même avec ``ecraser``.
+    la structure. ``reservations`` (par défaut, propres à l'appel) : deux conventions qui donneraient
+    le même document, la seconde échoue, même avec ``ecraser``.
     """
     examens = examiner_source(source)
-    options.setdefault("pas_avant", time.time())
+    options.setdefault("reservations", NomsReserves())
     if len(examens) > 1:
         options.setdefault("avec_structure", True)
     return [produire_examen(examen, sortie, **options) for examen in examens]
@@ -107,7 +144,8 @@ def produire_examen(
     convertisseur: Convertisseur | None = None,
     avec_structure: bool = False,
     avec_pdf: bool = False,
-    pas_avant: float | None = None,
+    reservations: NomsReserves | None = None,
+    connus: Mapping[str, str] | None = None,
     reprise: bool = False,
 ) -> Production:
     """Produit les documents d'une convention examinée.
@@ -115,8 +153,9 @@ def produire_examen(
     ``avec_pdf`` : le PDF sera produit plus tard (par lot) ; sa place est contrôlée dès maintenant.
     ``reprise`` : un .docx déjà présent avec exactement les octets attendus est accepté tel quel
     (document écrit juste avant une interruption, que le journal n'a pas eu le temps de consigner).
-    ``pas_avant`` (heure de début d'un lot) : un fichier écrit depuis ce moment vient d'une
-    autre entrée du même lot ; il n'est jamais remplacé, même avec ``ecraser``.
+    ``reservations`` : le nom est réservé avant le rendu (un lot réserve les siens lui-même, avant
+    d'envoyer les tâches). ``connus`` : chemin → sha256 des fichiers que le journal du lot dit avoir
+    écrits ; une reprise peut remplacer ceux-là, s'ils sont intacts, et rien d'autre.
     """
     resultat = Production(examen.fichier, version or "auto", Statut.REFUSE, examen.constats)
     if examen.convention is None or not examen.accepte(strict=strict):
@@ -126,17 +165,18 @@ def produire_examen(
         contexte = construire_contexte(examen.convention, version=version, projet=projet)
         docx = chemin_dans(sortie, nom_document(examen.convention, version, avec_structure=avec_structure))
         pdf = docx.with_suffix(".pdf")
-        if convertisseur or avec_pdf:
-            _verifier_cible(pdf, ecraser=ecraser, pas_avant=pas_avant)
+        if reservations is not None:
+            reservations.reserver(docx, examen.fichier, cle=(examen.fichier, version))
+        remplacer_pdf = (convertisseur or avec_pdf) and remplacable(pdf, ecraser=ecraser, connus=connus)
         octets = rendre_docx(contexte, gabarit=gabarit)
-        if reprise and _identique(docx, octets):
+        if reprise and empreinte_document(docx) == hashlib.sha256(octets).hexdigest():
             resultat.fichiers.append(docx)  # écrit avant l'interruption, pas encore consigné : le même document
         else:
-            _verifier_cible(docx, ecraser=ecraser, pas_avant=pas_avant)
-            resultat.fichiers.append(ecrire_atomique(docx, octets, ecraser=ecraser))
+            remplacer = remplacable(docx, ecraser=ecraser, connus=connus)
+            resultat.fichiers.append(ecrire_atomique(docx, octets, ecraser=remplacer))
         if convertisseur is not None:
             try:
-                resultat.fichiers.append(_vers_pdf(docx, pdf, convertisseur, ecraser=ecraser))
+                resultat.fichiers.append(_vers_pdf(docx, pdf, convertisseur, ecraser=bool(remplacer_pdf)))
             except ErreurConvgen as exc:
                 resultat.fichiers = []  # le .docx reste : il est complet ; le message le dit
                 raise ErreurConvgen(f"{exc} ; le document Word {docx} est écrit, lui") from None
@@ -149,23 +189,6 @@ def produire_examen(
         return resultat
     resultat.statut = Statut.PRODUIT
     return resultat
-
-
-def _identique(docx: Path, octets: bytes) -> bool:
-    """Le rendu est reproductible : un fichier aux mêmes octets est le même document."""
-    return docx.is_file() and docx.stat().st_size == len(octets) and docx.read_bytes() == octets
-
-
-def _verifier_cible(cible: Path, *, ecraser: bool, pas_avant: float | None) -> None:
-    if not cible.exists():
-        return
-    if not ecraser:
-        raise FichierExistant(cible)
-    if pas_avant is not None and cible.stat().st_mtime >= pas_avant:
-        raise ErreurSortie(
-            f"{cible} vient d'être produit par une autre entrée de ce lot (même année, région et structure) : "
-            "rien n'a été remplacé"
-        )
 
 
 def _vers_pdf(docx: Path, pdf: Path, convertisseur: Convertisseur, *, ecraser: bool) -> Path:

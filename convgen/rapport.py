@@ -13,18 +13,21 @@ d'actions de chaque mission.
 from __future__ import annotations
 
 import csv
+import errno
+import fcntl
 import hashlib
 import io
 import json
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from convgen.erreurs import Constat
-from convgen.fichiers import champ_csv, ecrire_atomique
-from convgen.modele import Convention
+from convgen.erreurs import Constat, ErreurLot, ErreurSortie, motif_systeme
+from convgen.fichiers import champ_csv, ecrire_atomique, empreinte_document
+from convgen.modele import CONSEIL_REGIONAL, ETAT, Convention
 from convgen.opendata import candidats, csv_donnees_essentielles, retenir
 from convgen.production import Production, Statut
 
@@ -104,25 +107,59 @@ def _jsonable(valeurs: dict[str, Any]) -> dict[str, Any]:
 
 
 class Journal:
-    """Lignes terminées d'un lot, ajoutées une à une et forcées sur le disque."""
+    """Lignes terminées d'un lot, ajoutées une à une et forcées sur le disque.
+
+    Le dossier ``.convgen`` et le journal sont ouverts sans jamais suivre de lien symbolique (un lien
+    posé là ferait écrire hors du dossier de sortie) ; un verrou exclusif y est pris pour toute la
+    durée du lot : un second lot sur le même dossier s'arrête aussitôt, sans rien toucher.
+    """
 
     def __init__(self, dossier: Path, *, reprendre: bool) -> None:
         etat = dossier / DOSSIER_ETAT
-        etat.mkdir(exist_ok=True)
         self.chemin = etat / "journal.jsonl"
+        self.avertissements: list[str] = []
         self._precedent: dict[tuple[str, str], dict[str, Any]] = {}
-        contenu = ""
-        if reprendre and self.chemin.exists():
-            contenu = self.chemin.read_text(encoding="utf-8", errors="replace")  # coupure dans un « é »
-            for texte in contenu.splitlines():
-                try:
-                    ligne = json.loads(texte)
-                except json.JSONDecodeError:  # dernière ligne tronquée par une interruption
-                    continue
-                self._precedent[(ligne["source"], ligne["version"])] = ligne
-        self._fichier = self.chemin.open("a" if reprendre else "w", encoding="utf-8")
-        if contenu and not contenu.endswith("\n"):
-            self._fichier.write("\n")  # la ligne tronquée reste seule : la suivante ne s'y colle pas
+        self._dossier = _ouvrir_dossier_etat(etat)
+        self._verrou = -1
+        self._fichier: TextIO | None = None
+        try:
+            self._verrou = _verrouiller(self._dossier, dossier)
+            contenu = self._relire() if reprendre else ""
+            self._fichier = _ouvrir_journal(self._dossier, self.chemin, vider=not reprendre)
+            if contenu and not contenu.endswith("\n"):
+                self._fichier.write("\n")  # la ligne tronquée reste seule : la suivante ne s'y colle pas
+        except BaseException:
+            self._liberer()
+            raise
+
+    @property
+    def connus(self) -> dict[str, str]:
+        """Chemin → sha256 des fichiers que le journal dit écrits par ce lot : ceux qu'une reprise peut remplacer."""
+        return {f["chemin"]: f["sha256"] for ligne in self._precedent.values() for f in ligne["fichiers"]}
+
+    def _relire(self) -> str:
+        try:
+            descripteur = os.open("journal.jsonl", os.O_RDONLY | os.O_NOFOLLOW, dir_fd=self._dossier)
+        except FileNotFoundError:
+            return ""
+        except OSError as exc:
+            raise ErreurSortie(f"{self.chemin} : journal illisible ({_motif_lien(exc)})") from None
+        with os.fdopen(descripteur, "rb") as fichier:
+            contenu = fichier.read().decode("utf-8", errors="replace")  # coupure dans un « é »
+        lignes = contenu.splitlines()
+        for numero, texte in enumerate(lignes, start=1):
+            try:
+                ligne = json.loads(texte)
+            except json.JSONDecodeError:
+                if numero < len(lignes) or contenu.endswith("\n"):  # sinon : dernière ligne tronquée
+                    self.avertissements.append(f"{self.chemin}, ligne {numero} : ligne illisible, ignorée")
+                continue
+            probleme = _probleme_ligne(ligne)
+            if probleme:
+                self.avertissements.append(f"{self.chemin}, ligne {numero} : ligne altérée ({probleme}), ignorée")
+                continue
+            self._precedent[(ligne["source"], ligne["version"])] = ligne
+        return contenu
 
     def deja_fait(self, source: str, version: str | None, empreinte: str, *, pdf: bool) -> dict[str, Any] | None:
         """La ligne d'une tâche déjà produite avec la même empreinte et dont les fichiers sont intacts."""
@@ -134,32 +171,131 @@ class Journal:
         fichiers = ligne["fichiers"]
         if pdf and not any(f["chemin"].endswith(".pdf") for f in fichiers):
             return None
-        for f in fichiers:
-            chemin = Path(f["chemin"])
-            if not chemin.is_file() or empreinte_fichiers([chemin]) != f["sha256"]:
-                return None
+        if any(empreinte_document(Path(f["chemin"])) != f["sha256"] for f in fichiers):
+            return None
         return ligne
-
-    def produit_par_nous(self, source: str, version: str | None) -> bool:
-        """Vrai si le journal a déjà une ligne pour cette tâche et que ses fichiers présents sont intacts :
-        ce sont nos fichiers, une reprise peut les remplacer."""
-        ligne = self._precedent.get((source, version or "auto"))
-        if ligne is None:
-            return False
-        presents = [f for f in ligne["fichiers"] if Path(f["chemin"]).is_file()]
-        return all(empreinte_fichiers([Path(f["chemin"])]) == f["sha256"] for f in presents)
 
     def ajouter(self, ligne: dict[str, Any]) -> None:
         # Vidé à chaque ligne : une interruption du processus (Ctrl-C, arrêt brutal) ne perd rien.
         # Forcé sur le disque à la fermeture seulement : une coupure de courant peut faire refaire
         # les dernières tâches, jamais en faire croire une finie.
+        assert self._fichier is not None
         self._fichier.write(json.dumps(ligne, ensure_ascii=False) + "\n")
         self._fichier.flush()
 
     def fermer(self) -> None:
-        self._fichier.flush()
-        os.fsync(self._fichier.fileno())
-        self._fichier.close()
+        if self._fichier is not None:
+            self._fichier.flush()
+            os.fsync(self._fichier.fileno())
+        self._liberer()
+
+    def _liberer(self) -> None:
+        if self._fichier is not None:
+            self._fichier.close()
+            self._fichier = None
+        for descripteur in (self._verrou, self._dossier):
+            if descripteur >= 0:
+                os.close(descripteur)  # le verrou tombe avec son descripteur
+        self._verrou = self._dossier = -1
+
+
+def _motif_lien(exc: OSError) -> str:
+    return "c'est un lien symbolique, refusé" if exc.errno == errno.ELOOP else motif_systeme(exc)
+
+
+def _ouvrir_dossier_etat(etat: Path) -> int:
+    """Crée au besoin et ouvre ``.convgen`` ; refuse un lien symbolique ou autre chose qu'un dossier."""
+    try:
+        etat.mkdir(exist_ok=True)
+        return os.open(etat, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as exc:
+        motif = "c'est un lien symbolique, refusé" if etat.is_symlink() else motif_systeme(exc)
+        raise ErreurSortie(f"{etat} : dossier d'état du lot inutilisable ({motif})") from None
+
+
+def _verrouiller(dossier_etat: int, sortie: Path) -> int:
+    try:
+        verrou = os.open("verrou", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644, dir_fd=dossier_etat)
+    except OSError as exc:
+        raise ErreurSortie(f"{sortie / DOSSIER_ETAT / 'verrou'} : verrou impossible ({_motif_lien(exc)})") from None
+    try:
+        fcntl.flock(verrou, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(verrou)
+        raise ErreurLot(
+            f"un autre lot est en cours dans {sortie} : attendez qu'il finisse (ou arrêtez-le), puis relancez ; "
+            "rien n'a été fait"
+        ) from None
+    return verrou
+
+
+def _ouvrir_journal(dossier_etat: int, chemin: Path, *, vider: bool) -> TextIO:
+    """Ouvre le journal en ajout, sans suivre de lien ; un fichier qui a d'autres noms (lien dur) est refusé."""
+    try:
+        descripteur = os.open(
+            "journal.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644, dir_fd=dossier_etat
+        )
+    except OSError as exc:
+        raise ErreurSortie(f"{chemin} : journal impossible à écrire ({_motif_lien(exc)})") from None
+    etat = os.fstat(descripteur)
+    if not stat.S_ISREG(etat.st_mode) or etat.st_nlink != 1:
+        os.close(descripteur)
+        raise ErreurSortie(f"{chemin} : journal refusé (pas un fichier ordinaire, ou lié ailleurs)")
+    if vider:
+        os.ftruncate(descripteur, 0)
+    return os.fdopen(descripteur, "a", encoding="utf-8")
+
+
+_CLES_TEXTE = ("source", "version", "statut", "empreinte_entree")
+
+
+def _probleme_ligne(ligne: Any) -> str:
+    """Ce qui rend une ligne du journal inutilisable (``[]``, ``null``, clé absente…), ou chaîne vide."""
+    if not isinstance(ligne, dict):
+        return "ce n'est pas un objet JSON"
+    absentes = [cle for cle in _CLES_TEXTE if not isinstance(ligne.get(cle), str)]
+    if absentes:
+        return f"clé {', '.join(absentes)} absente ou invalide"
+    fichiers = ligne.get("fichiers")
+    if not isinstance(fichiers, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("chemin"), str) and isinstance(f.get("sha256"), str) for f in fichiers
+    ):
+        return "clé fichiers absente ou invalide"
+    constats = ligne.setdefault("constats", [])
+    if not isinstance(constats, list) or not all(
+        isinstance(c, dict) and all(isinstance(c.get(k), str) for k in ("code", "gravite", "chemin")) for c in constats
+    ):
+        return "clé constats invalide"
+    if not isinstance(ligne.setdefault("message", ""), str):
+        return "clé message invalide"
+    return _probleme_synthese(ligne.setdefault("synthese", None)) or _probleme_publication(
+        ligne.setdefault("donnees_essentielles", [])
+    )
+
+
+def _probleme_publication(candidats_: Any) -> str:
+    """Les lignes de données essentielles gardées au journal : ``[[financeur, {colonne: texte}], …]``."""
+    try:
+        for financeur, valeurs in candidats_:
+            if financeur not in (ETAT, CONSEIL_REGIONAL) or not all(isinstance(v, str) for v in valeurs.values()):
+                return "clé donnees_essentielles invalide"
+            Decimal(valeurs["montant"]), valeurs["idAttribuant"], valeurs["dateConvention"]
+    except (TypeError, ValueError, AttributeError, KeyError, ArithmeticError):
+        return "clé donnees_essentielles invalide"
+    return ""
+
+
+def _probleme_synthese(valeurs: Any) -> str:
+    if valeurs is None:
+        return ""
+    if not isinstance(valeurs, dict) or any(c not in valeurs for c in COLONNES_SYNTHESE[2:]):
+        return "clé synthese invalide"
+    try:
+        for colonne in _MONTANTS:
+            Decimal(str(valeurs[colonne]))
+    except ArithmeticError:
+        return "montant illisible dans la synthèse"
+    return ""
 
 
 def _csv(lignes: Iterable[Sequence[Any]]) -> bytes:

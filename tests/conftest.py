@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +81,29 @@ def convgen(*arguments: str | Path, timeout: float = 180) -> subprocess.Complete
     )
     assert "Traceback" not in resultat.stdout + resultat.stderr, resultat.stderr
     return resultat
+
+
+def _fichiers_ouverts() -> set[str]:
+    """Les fichiers ordinaires que ce processus tient ouverts (tubes, sockets et périphériques exclus)."""
+    ouverts = set()
+    for lien in Path("/proc/self/fd").iterdir():
+        try:
+            cible = str(lien.readlink())
+        except OSError:
+            continue  # descripteur fermé entre la liste et la lecture
+        if cible.startswith("/") and not cible.startswith(("/dev/", "/proc/")) and Path(cible).is_file():
+            ouverts.add(f"{lien.name} {cible}")
+    return ouverts
+
+
+@pytest.fixture(autouse=True)
+def aucun_fichier_laisse_ouvert() -> Iterator[None]:
+    """Un test qui laisse un fichier ouvert (classeur en lecture seule…) échoue ici, chaque fois : sans ce
+    contrôle, l'avertissement ResourceWarning ne tombe qu'au gré du ramasse-miettes, une exécution sur deux."""
+    if not Path("/proc/self/fd").is_dir():
+        yield
+        return
+    avant = _fichiers_ouverts()
+    yield
+    restes = _fichiers_ouverts() - avant
+    assert restes == set(), f"fichiers laissés ouverts par le test : {sorted(restes)}"

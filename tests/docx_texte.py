@@ -222,3 +222,52 @@ def archive_sans_corps() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/styles.xml", "<w:styles/>")
     return tampon.getvalue()
+
+
+RELATION_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_IMAGE_LIEE = (
+    '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="952500" cy="952500"/><wp:docPr id="99" name="image"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr>'
+    '<pic:cNvPr id="99" name="image"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:link="rIdExterne"/>'
+    '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+    '<a:ext cx="952500" cy="952500"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+    "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+)
+
+
+def avec_relation_externe(docx: Path, cible: str, *, image: bool = True, type_: str = RELATION_IMAGE) -> Path:
+    """Réécrit ``docx`` avec une relation ``TargetMode="External"`` vers ``cible`` (http://…, file://…) et, si
+    ``image``, une image liée (et non incorporée) qui s'en sert au bout du corps."""
+    octets = docx.read_bytes()
+    relation = f'<Relationship Id="rIdExterne" Type="{type_}" Target="{cible}" TargetMode="External"/>'
+    with zipfile.ZipFile(io.BytesIO(octets)) as source, zipfile.ZipFile(docx, "w") as copie:
+        for info in source.infolist():
+            contenu = source.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                contenu = contenu.replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+            elif info.filename == "word/document.xml" and image:
+                texte = contenu.decode("utf-8")
+                fin = texte.rindex("<w:sectPr")
+                contenu = (texte[:fin] + _IMAGE_LIEE + texte[fin:]).encode("utf-8")
+            copie.writestr(info, contenu)
+    return docx
+
+
+def png_rouge() -> bytes:
+    """Une image PNG de 20 × 20 pixels rouges, faite à la main (zlib)."""
+    import struct
+    import zlib
+
+    def morceau(sorte: bytes, donnees: bytes) -> bytes:
+        return struct.pack(">I", len(donnees)) + sorte + donnees + struct.pack(">I", zlib.crc32(sorte + donnees))
+
+    lignes = b"".join(b"\x00" + b"\xff\x00\x00" * 20 for _ in range(20))
+    entete = struct.pack(">IIBBBBB", 20, 20, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + morceau(b"IHDR", entete)
+        + morceau(b"IDAT", zlib.compress(lignes))
+        + morceau(b"IEND", b"")
+    )

@@ -7,6 +7,7 @@ KeyboardInterrupt, comme le ferait Ctrl-C dans le processus parent.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -86,9 +87,8 @@ def test_lot_de_trente_par_la_ligne_de_commande(tmp_path: Path) -> None:
     assert all(len(rangee) == 15 for rangee in synthese)
     assert all(rangee[5].count(",") == 1 and "." not in rangee[5] for rangee in synthese[1:])  # 101000,50
     assert (sortie / "synthese.csv").read_bytes().count(b"\r\n") == 29
-    classeur = openpyxl.load_workbook(sortie / "synthese.xlsx", read_only=True)
-    rangees = [r for r in classeur.active.iter_rows(values_only=True) if any(v is not None for v in r)]
-    classeur.close()  # en lecture seule, le fichier reste ouvert : ResourceWarning au ramasse-miettes sinon
+    with contextlib.closing(openpyxl.load_workbook(sortie / "synthese.xlsx", read_only=True)) as classeur:
+        rangees = [r for r in classeur.active.iter_rows(values_only=True) if any(v is not None for v in r)]
     assert rangees[0][0] == "source"
     assert len(rangees) == 29
     assert temporaires(sortie) == []
@@ -157,8 +157,9 @@ def reference(tmp_path: Path, entrees: Path) -> dict[str, str]:
 
 def test_reprise_apres_interruption(tmp_path: Path, entrees: Path, reference: dict[str, str]) -> None:
     sortie = tmp_path / "sortie"
-    # Fenêtre de convgen : 4 tâches par fil, soit 8 ; les 9e et 10e soumissions suivent des tâches consignées.
-    executeur = ExecuteurCoupe(limite=10)
+    # Fenêtre de convgen : 4 tâches par fil, soit 8, chacune soumise deux fois (examen, puis rendu) ; passé la
+    # 16e soumission, chacune suit une tâche consignée : les 17e et 18e en suivent au moins une.
+    executeur = ExecuteurCoupe(limite=18)
     with pytest.raises(KeyboardInterrupt):
         generer_lot([entrees], sortie, executor=executeur)
     executeur.shutdown(wait=True)  # les tâches déjà lancées finissent leurs écritures

@@ -6,19 +6,26 @@ leur absence est un échec : la CI les installe (voir .ci/run).
 
 from __future__ import annotations
 
+import hashlib
+import http.server
 import random
 import re
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import pikepdf
 import pytest
 from docx_texte import (
+    avec_relation_externe,
     convention_exemple,
     espaces_normalises,
     metadonnees_pdf,
     pages_pdf,
+    png_rouge,
     polices_pdf,
     texte_pdf,
 )
@@ -180,3 +187,87 @@ def test_delai_depasse(outils: None, tmp_path: Path) -> None:
     assert list((tmp_path / "pdf").iterdir()) == []
     time.sleep(0.2)
     assert processus_du_profil(lent._profil) == []
+
+
+# --- Aucune ressource externe : LibreOffice ne va rien chercher (issue 10, point 5) ------------
+
+
+class _Temoin(http.server.BaseHTTPRequestHandler):
+    """Serveur local qui note chaque requête : LibreOffice ne doit jamais l'appeler."""
+
+    requetes: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.requetes.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        self.wfile.write(png_rouge())
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture
+def temoin() -> Iterator[tuple[str, list[str]]]:
+    serveur = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Temoin)
+    _Temoin.requetes = []
+    fil = threading.Thread(target=serveur.serve_forever, daemon=True)
+    fil.start()
+    try:
+        yield f"http://127.0.0.1:{serveur.server_address[1]}", _Temoin.requetes
+    finally:
+        serveur.shutdown()
+        serveur.server_close()
+        fil.join(timeout=10)
+
+
+def _images(pdf: Path) -> int:
+    """Les images du PDF, où qu'elles soient (pages, formulaires imbriqués)."""
+    with pikepdf.open(pdf) as document:
+        return sum(1 for o in document.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image")
+
+
+@pytest.mark.parametrize("sorte", ["http", "file"])
+def test_libreoffice_ne_charge_aucune_ressource_externe(
+    convertisseur: Convertisseur, tmp_path: Path, temoin: tuple[str, list[str]], sorte: str
+) -> None:
+    adresse, requetes = temoin
+    (tmp_path / "secret.png").write_bytes(png_rouge())
+    cible = f"{adresse}/image.png" if sorte == "http" else (tmp_path / "secret.png").as_uri()
+    document = avec_relation_externe(generer_docx(convention_exemple("bretagne"), tmp_path / "lie.docx"), cible)
+
+    (pdf,) = convertisseur.convertir([document], tmp_path / "pdf")
+
+    assert requetes == []
+    assert _images(pdf) == 0  # ni l'image distante ni le fichier local ne sont incorporés
+    assert "Fait à Rennes" in texte_pdf(pdf)
+
+
+# --- PDF/A : métadonnées concordantes, mêmes données → mêmes octets (point 11) -----------------
+
+
+def test_pdf_metadonnees_concordantes_et_reproductible(outils: None, tmp_path: Path) -> None:
+    document = generer_docx(convention_exemple("bretagne"), tmp_path / "bretagne.docx")
+    premier = convertir_en_pdf(document)
+    second = convertir_en_pdf(document)  # un autre LibreOffice, un autre profil, un autre instant
+
+    assert premier == second
+    chemin = tmp_path / "bretagne.pdf"
+    chemin.write_bytes(premier)
+    titre = "Convention annuelle d'objectifs 2009 — programme régional d'animation des missions locales de Bretagne"
+    with pikepdf.open(chemin) as pdf:
+        info, xmp = pdf.docinfo, pdf.open_metadata()
+        assert str(info["/Title"]) == xmp["dc:title"] == titre
+        assert str(info["/Author"]) == "convgen"
+        assert xmp["dc:creator"] == ["convgen"]
+        assert str(info["/Subject"]) == xmp["dc:description"]
+        assert str(info["/Producer"]) == xmp["pdf:Producer"]
+        assert str(info["/Creator"]) == xmp["xmp:CreatorTool"]
+        assert str(info["/CreationDate"]) == str(info["/ModDate"]) == "D:20000101000000Z"
+        assert xmp["xmp:CreateDate"] == xmp["xmp:ModifyDate"] == "2000-01-01T00:00:00Z"
+        assert xmp["pdfaid:part"] == "2"
+        identifiant = hashlib.sha256(document.read_bytes()).digest()[:16]
+        assert bytes(pdf.trailer.ID[0]) == identifiant
+        assert xmp["xmpMM:DocumentID"] == f"uuid:{uuid.UUID(bytes=identifiant)}"
+    assert b"&amp;apos;" not in premier

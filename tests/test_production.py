@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import convgen
-from docx_texte import EXEMPLES, RACINE, convention_exemple, gabarit_word, ouvrir, tableau_apres
+from docx_texte import (
+    EXEMPLES,
+    RACINE,
+    RELATION_IMAGE,
+    avec_relation_externe,
+    convention_exemple,
+    gabarit_word,
+    ouvrir,
+    tableau_apres,
+)
 
 from convgen.contexte import Version
 from convgen.erreurs import ErreurSortie
@@ -167,3 +176,38 @@ def test_generer_ecraser_un_dossier(tmp_path: Path) -> None:
     assert resultat.returncode == 1
     assert "convention_2009_auvergne.docx est un dossier : rien n'a été écrit" in resultat.stderr
     assert contenu(tmp_path) == ["convention_2009_auvergne.docx"]
+
+
+# --- Aucun document produit ne porte de relation externe (issue 10, point 5) -----------------------
+
+LIEN_HYPERTEXTE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+GABARIT_LIVRE = RACINE / "gabarits" / "convention_dgefp_2008_15.docx"
+
+
+@pytest.mark.parametrize(
+    ("cible", "image", "sorte", "accepte"),
+    [
+        ("http://127.0.0.1:9/suivi.png", True, RELATION_IMAGE, False),
+        ("file:///etc/passwd", True, RELATION_IMAGE, False),
+        ("http://exemple.invalid/modele.dotx", False,
+         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate", False),
+        ("https://travail-emploi.gouv.fr/", False, LIEN_HYPERTEXTE, True),  # un lien n'est jamais suivi
+    ],
+    ids=["image-http", "image-fichier", "gabarit-attache", "lien-hypertexte"],
+)  # fmt: skip
+def test_gabarit_a_ressource_externe(tmp_path: Path, cible: str, image: bool, sorte: str, accepte: bool) -> None:
+    gabarit = tmp_path / "gabarit.docx"
+    gabarit.write_bytes(GABARIT_LIVRE.read_bytes())
+    avec_relation_externe(gabarit, cible, image=image, type_=sorte)
+    sortie = tmp_path / "sortie"
+
+    (production,) = produire(RACINE / BRETAGNE, sortie, gabarit=gabarit)
+
+    if accepte:
+        assert production.statut is Statut.PRODUIT, production.message
+        return
+    assert production.statut is Statut.ECHEC
+    assert "word/_rels/document.xml.rels" in production.message
+    assert "externe" in production.message
+    assert cible in production.message
+    assert contenu(sortie) == []

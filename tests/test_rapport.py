@@ -33,7 +33,8 @@ def _ligne(
         chemin.write_bytes(f"contenu de {nom}{suffixe}".encode())
         fichiers.append({"chemin": str(chemin), "sha256": hashlib.sha256(chemin.read_bytes()).hexdigest()})
     return {"indice": 0, "source": f"{nom}.yaml", "version": version, "statut": statut,
-            "empreinte_entree": f"empreinte-{nom}", "fichiers": fichiers}  # fmt: skip
+            "empreinte_entree": f"empreinte-{nom}", "fichiers": fichiers, "constats": [], "message": "",
+            "synthese": None, "donnees_essentielles": []}  # fmt: skip
 
 
 def _deja(dossier: Path, ligne: dict[str, Any], *, pdf: bool = False) -> dict[str, Any] | None:
