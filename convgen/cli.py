@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from convgen.erreurs import Constat
     from convgen.regles import Examen
 
+VARIABLE_GABARIT = "CONVGEN_GABARIT"
+"""Variable d'environnement : le gabarit par défaut de generer et lot (``--gabarit`` l'emporte)."""
 _TRADUCTIONS = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
     (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
@@ -98,7 +100,7 @@ def commande_generer(arguments: argparse.Namespace) -> int:
     from convgen.production import NomsReserves, Statut, produire
 
     sortie = Path(arguments.sortie)
-    gabarit = charger_gabarit(arguments.gabarit)
+    gabarit = charger_gabarit(_gabarit_choisi(arguments.gabarit))
     convertisseur = Convertisseur() if arguments.pdf else None
     reservations = NomsReserves()  # ce qu'écrit cette commande n'est jamais remplacé par elle-même
     code = 0
@@ -156,7 +158,7 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             ecraser=arguments.ecraser,
             strict=arguments.strict,
             projet=arguments.projet,
-            gabarit=arguments.gabarit,
+            gabarit=_gabarit_choisi(arguments.gabarit),
             progression=progression,
             opendata=arguments.opendata,
         )
@@ -210,6 +212,37 @@ class _Progression:
             self._barre.stop()
 
 
+def _gabarit_choisi(option: str | None) -> str | None:
+    """Le gabarit à utiliser : ``--gabarit``, sinon la variable ``CONVGEN_GABARIT``, sinon le gabarit livré (None)."""
+    import os
+    from pathlib import Path
+
+    from convgen.erreurs import ErreurGabarit
+
+    if option:
+        return option
+    choisi = os.environ.get(VARIABLE_GABARIT, "").strip()
+    if choisi and not Path(choisi).is_file():
+        raise ErreurGabarit(f"{choisi} : gabarit introuvable (choisi par la variable {VARIABLE_GABARIT})")
+    return choisi or None
+
+
+def commande_gabarit(arguments: argparse.Namespace) -> int:
+    from convgen.gabarit.rendu import chemin_gabarit_par_defaut, copier_gabarit
+
+    if arguments.copier:
+        chemin = copier_gabarit(arguments.copier, ecraser=arguments.ecraser)
+        print(f"écrit : {chemin}")
+        print(f"Modifiez-le dans Word ou Writer, puis : convgen verifier-gabarit {chemin}")
+        return 0
+    choisi = _gabarit_choisi(None)
+    if choisi:
+        print(f"gabarit par défaut : {choisi} (variable d'environnement {VARIABLE_GABARIT})")
+    else:
+        print(f"gabarit par défaut : {chemin_gabarit_par_defaut()} (livré avec convgen)")
+    return 0
+
+
 def commande_opendata(arguments: argparse.Namespace) -> int:
     from convgen.opendata import publier_donnees_essentielles
 
@@ -234,9 +267,20 @@ def _afficher_publication(constats: Sequence[Constat]) -> None:
 def commande_modele_tableur(arguments: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from convgen.production import preremplir_tableur
     from convgen.tableur import ecrire_modele_tableur
 
-    print(f"écrit : {ecrire_modele_tableur(Path(arguments.fichier), ecraser=arguments.ecraser)}")
+    if not arguments.depuis:
+        print(f"écrit : {ecrire_modele_tableur(Path(arguments.fichier), ecraser=arguments.ecraser)}")
+        return 0
+    chemin, examens = preremplir_tableur(arguments.depuis, Path(arguments.fichier), ecraser=arguments.ecraser)
+    if chemin is None:
+        for examen in examens:
+            if examen.convention is None:
+                _afficher_examen(examen, strict=False)
+        print(f"convgen : {arguments.fichier} : rien n'a été écrit (sources refusées ci-dessus)", file=sys.stderr)
+        return 1
+    print(f"écrit : {chemin} ({_nombre(len(examens), 'convention')})")
     return 0
 
 
@@ -299,6 +343,15 @@ def commande_serveur(arguments: argparse.Namespace) -> int:
     return 0
 
 
+_AIDE_GABARIT = f"gabarit Word personnalisé (défaut : variable {VARIABLE_GABARIT}, sinon le gabarit livré)"
+
+
+def _docx(texte: str) -> str:
+    if not texte.lower().endswith(".docx"):
+        raise argparse.ArgumentTypeError(f"« {texte} » : le gabarit doit porter l'extension .docx")
+    return texte
+
+
 def _analyseur() -> _Analyseur:
     analyseur = _Analyseur(
         prog="convgen",
@@ -338,7 +391,7 @@ def _analyseur() -> _Analyseur:
         help="version tripartite (État, Région, structure)",
     )
     generer.add_argument("--projet", action="store_true", help="projet : mention PROJET, date de signature en blanc")
-    generer.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé")
+    generer.add_argument("--gabarit", metavar="FICHIER.docx", help=_AIDE_GABARIT)
     generer.add_argument("--strict", action="store_true", help="refuse aussi les fichiers qui ont des alertes")
     generer.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
     generer.set_defaults(executer=commande_generer, version=None)
@@ -358,7 +411,7 @@ def _analyseur() -> _Analyseur:
     )
     lot.add_argument("--reprendre", action="store_true", help="saute ce qui est déjà produit avec les mêmes données")
     lot.add_argument("--projet", action="store_true", help="projets : mention PROJET, date de signature en blanc")
-    lot.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé")
+    lot.add_argument("--gabarit", metavar="FICHIER.docx", help=_AIDE_GABARIT)
     lot.add_argument("--strict", action="store_true", help="refuse aussi les entrées qui ont des alertes")
     lot.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
     lot.add_argument(
@@ -377,10 +430,29 @@ def _analyseur() -> _Analyseur:
     opendata.add_argument("--ecraser", action="store_true", help="remplace le fichier s'il existe")
     opendata.set_defaults(executer=commande_opendata)
 
-    modele = commandes.add_parser("modele-tableur", help="écrit un classeur Excel vide à remplir")
+    modele = commandes.add_parser(
+        "modele-tableur",
+        help="écrit un classeur Excel à remplir, vide ou prérempli (--depuis)",
+        formatter_class=_Formateur,
+    )
     modele.add_argument("fichier", metavar="FICHIER.xlsx", help="classeur à créer")
+    modele.add_argument(
+        "--depuis",
+        nargs="+",
+        metavar="SOURCE",
+        help="préremplit le classeur avec ces conventions (YAML, JSON, classeur .xlsx ou .ods)",
+    )
     modele.add_argument("--ecraser", action="store_true", help="remplace le fichier s'il existe")
     modele.set_defaults(executer=commande_modele_tableur)
+
+    gabarit = commandes.add_parser(
+        "gabarit",
+        help="dit quel gabarit est utilisé ; --copier en écrit une copie à modifier",
+        formatter_class=_Formateur,
+    )
+    gabarit.add_argument("--copier", metavar="DEST.docx", type=_docx, help="écrit une copie du gabarit livré")
+    gabarit.add_argument("--ecraser", action="store_true", help="remplace DEST.docx s'il existe")
+    gabarit.set_defaults(executer=commande_gabarit)
 
     schema = commandes.add_parser("schema", help="affiche un schéma JSON (données d'entrée ou contexte du gabarit)")
     schema.add_argument("quoi", choices=["donnees", "contexte"], help="donnees : l'entrée ; contexte : le gabarit")

@@ -38,6 +38,7 @@ from concurrent.futures import (
     wait,
 )
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -189,7 +190,9 @@ def _empreinte_tache(tache: Tache, empreinte_gabarit: str) -> str:
     return hashlib.sha256("\x1f".join([*morceaux, empreinte_gabarit]).encode()).hexdigest()
 
 
+@cache
 def _version_convgen() -> str:
+    """Lue une fois par processus : interroger les métadonnées du paquet coûte 3 ms par tâche."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

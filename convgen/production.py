@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -35,6 +35,7 @@ from convgen.gabarit.rendu import Gabarit, rendre_docx
 from convgen.modele import Convention
 from convgen.pdf import Convertisseur
 from convgen.regles import Examen, examiner
+from convgen.tableur.ecriture import ecrire_tableur
 from convgen.tableur.lecture import est_tableur, lire_tableur
 
 
@@ -116,6 +117,23 @@ def examiner_source(chemin: str | Path) -> list[Examen]:
         return [
             Examen(str(chemin), None, [Constat("fichier-illisible", Gravite.ERREUR, exc.motif, fichier=str(chemin))])
         ]
+
+
+def preremplir_tableur(
+    sources: Iterable[str | Path], chemin: str | Path, *, ecraser: bool = False
+) -> tuple[Path | None, list[Examen]]:
+    """Écrit un classeur prérempli des conventions des sources (YAML, JSON, classeurs .xlsx ou .ods).
+
+    Un service l'envoie à son partenaire, qui le complète ; ``lire_tableur`` le relit. Les conventions
+    y sont écrites même avec des erreurs des règles (le partenaire les corrige), mais une source dont
+    les données ne forment pas une convention (erreur de forme, fichier illisible) empêche d'écrire :
+    rend ``(None, examens)``, et les examens disent pourquoi. Sinon ``(chemin écrit, examens)``.
+    """
+    examens = [examen for source in sources for examen in examiner_source(source)]
+    if not examens or any(examen.convention is None for examen in examens):
+        return None, examens
+    donnees = [examen.convention.model_dump() for examen in examens if examen.convention is not None]
+    return ecrire_tableur(donnees, chemin, ecraser=ecraser), examens
 
 
 def produire(source: str | Path, sortie: Path, **options: Any) -> list[Production]:

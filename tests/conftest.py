@@ -66,12 +66,17 @@ def outils() -> None:
         pytest.skip(message)
 
 
-def convgen(*arguments: str | Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """``python -m convgen …`` depuis la racine du dépôt, hors terminal ; aucune sortie ne montre de trace d'appel."""
+def convgen(
+    *arguments: str | Path, timeout: float = 180, environnement: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m convgen …`` depuis la racine du dépôt, hors terminal ; aucune sortie ne montre de trace d'appel.
+
+    ``environnement`` ajoute des variables (``CONVGEN_GABARIT``…) à celles du test.
+    """
     resultat = subprocess.run(
         [sys.executable, "-m", "convgen", *map(str, arguments)],
         cwd=RACINE,
-        env={**os.environ, "PYTHONPATH": str(RACINE)},
+        env={**os.environ, **(environnement or {}), "PYTHONPATH": str(RACINE)},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

@@ -215,6 +215,15 @@ def gabarit_word(dossier: Path, *paragraphes: str) -> Path:
     return chemin
 
 
+def archive_zip(entrees: dict[str, bytes]) -> bytes:
+    """Une archive zip faite de ces entrées (nom → contenu), compressée."""
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        for nom, contenu in entrees.items():
+            archive.writestr(nom, contenu)
+    return tampon.getvalue()
+
+
 def archive_sans_corps() -> bytes:
     """Une archive zip qui n'a pas de word/document.xml."""
     tampon = io.BytesIO()

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import convgen, donnees_valides, ecrire_yaml, modifier
+from docx_texte import gabarit_word, lignes_docx
+
+from convgen.gabarit.rendu import chemin_gabarit_par_defaut
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLES = RACINE / "donnees_exemple"
@@ -141,3 +144,66 @@ def test_catalogue_16_actions_6_objectifs_4_missions() -> None:
         f"  Objectif {n}" for n in range(1, 7)
     ]
     assert [ligne.split(". ")[0] for ligne in lignes if re.match(r"^[IV]+\. ", ligne)] == ["I", "II", "III", "IV"]
+
+
+# --- gabarit et CONVGEN_GABARIT -------------------------------------------------------------
+
+
+def test_gabarit_copier_sans_ecraser(tmp_path: Path) -> None:
+    copie = tmp_path / "mon_gabarit.docx"
+    premiere = convgen("gabarit", "--copier", copie)
+    assert (premiere.returncode, premiere.stderr) == (0, "")
+    assert premiere.stdout.splitlines() == [
+        f"écrit : {copie}",
+        f"Modifiez-le dans Word ou Writer, puis : convgen verifier-gabarit {copie}",
+    ]
+    assert copie.read_bytes() == chemin_gabarit_par_defaut().read_bytes()
+    copie.write_bytes(b"version du service")
+    refus = convgen("gabarit", "--copier", copie)
+    assert refus.returncode == 1
+    assert (
+        refus.stderr == f"convgen : {copie} existe déjà : rien n'a été écrit (utilisez --ecraser pour le remplacer)\n"
+    )
+    assert copie.read_bytes() == b"version du service"
+    assert convgen("gabarit", "--copier", copie, "--ecraser").returncode == 0
+    assert copie.read_bytes() == chemin_gabarit_par_defaut().read_bytes()
+
+
+def test_gabarit_copier_exige_un_docx(tmp_path: Path) -> None:
+    resultat = convgen("gabarit", "--copier", tmp_path / "gabarit.odt")
+    assert resultat.returncode == 2
+    assert "le gabarit doit porter l'extension .docx" in resultat.stderr
+    assert not (tmp_path / "gabarit.odt").exists()
+
+
+@pytest.mark.parametrize(
+    ("variable", "option", "attendu"),
+    [
+        (True, False, "Gabarit du service : Bretagne"),
+        (True, True, "CONVENTION ANNUELLE D'OBJECTIFS 2009"),
+        (False, False, "CONVENTION ANNUELLE D'OBJECTIFS 2009"),
+    ],
+    ids=["variable", "option-l-emporte", "gabarit-livre"],
+)
+def test_convgen_gabarit_choisit_le_gabarit(tmp_path: Path, variable: bool, option: bool, attendu: str) -> None:
+    service = gabarit_word(tmp_path, "Gabarit du service : {{ convention.region }}")
+    environnement = {"CONVGEN_GABARIT": str(service)} if variable else {"CONVGEN_GABARIT": ""}
+    options = ["--gabarit", str(chemin_gabarit_par_defaut())] if option else []
+    resultat = convgen("generer", EXEMPLES / "bretagne_2009_bipartite.yaml", "--sortie", tmp_path / "sortie",
+                       *options, environnement=environnement)  # fmt: skip
+    assert resultat.returncode == 0, resultat.stderr
+    (document,) = (tmp_path / "sortie").glob("*.docx")
+    assert attendu in lignes_docx(document)
+    dit = convgen("gabarit", environnement=environnement).stdout
+    assert dit == (f"gabarit par défaut : {service} (variable d'environnement CONVGEN_GABARIT)\n" if variable
+                   else f"gabarit par défaut : {chemin_gabarit_par_defaut()} (livré avec convgen)\n")  # fmt: skip
+
+
+def test_convgen_gabarit_introuvable(tmp_path: Path) -> None:
+    absent = tmp_path / "absent.docx"
+    for commande in (["generer", EXEMPLES / "bretagne_2009_bipartite.yaml", "--sortie", tmp_path],
+                     ["lot", EXEMPLES / "bretagne_2009_bipartite.yaml", "--sortie", tmp_path]):  # fmt: skip
+        resultat = convgen(*commande, environnement={"CONVGEN_GABARIT": str(absent)})
+        assert resultat.returncode == 1
+        assert resultat.stderr == f"convgen : {absent} : gabarit introuvable (choisi par la variable CONVGEN_GABARIT)\n"
+    assert not list(tmp_path.glob("*.docx"))

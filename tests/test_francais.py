@@ -329,3 +329,19 @@ def test_propriete_euros_aller_retour(montant: Decimal) -> None:
     relu = texte.removesuffix("\xa0€").replace("\u202f", "").replace(",", ".")
     assert Decimal(relu) == montant
     assert " " not in texte
+
+
+def test_nombre_en_lettres_comme_num2words() -> None:
+    """Notre écriture des cardinaux est celle de num2words (orthographe traditionnelle), en dix fois plus rapide :
+    tous les nombres jusqu’à 1 000, des tranches délicates (80, 200, 280, 999 mille), puis des tirages jusqu'à 10^21."""
+    import random
+
+    from num2words import num2words
+
+    from convgen.francais import nombre_en_lettres
+
+    tirage = random.Random(2009)
+    nombres = [*range(1_001), *(m * 1000 + r for m in (1, 80, 200, 280, 999) for r in range(0, 1000, 7))]
+    nombres += [tirage.randrange(10**k) for k in range(4, 22) for _ in range(30)]
+    ecarts = [(n, nombre_en_lettres(n), num2words(n, lang="fr")) for n in nombres]
+    assert [e for e in ecarts if e[1] != e[2]] == []

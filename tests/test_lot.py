@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib.util
 import io
 import json
 import multiprocessing
+import os
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -237,6 +239,28 @@ def test_executeur(tmp_path: Path, fabrique: Callable[[], Executor] | None) -> N
     finally:
         if executeur is not None:
             executeur.shutdown()
+
+
+def test_dask_distributed_donne_les_memes_documents(tmp_path: Path) -> None:
+    """Un très gros lot se répartit avec dask.distributed (README) : mêmes octets qu'avec l'exécuteur par défaut.
+
+    Sauté si ``distributed`` manque ; jamais en CI, qui l'installe (extra ``test``)."""
+    if importlib.util.find_spec("distributed") is None:
+        if os.environ.get("CI"):
+            pytest.fail("distributed est absent ; il est obligatoire en CI", pytrace=False)
+        pytest.skip("distributed absent (pip install distributed)")
+    from distributed import Client, LocalCluster
+
+    entrees = tmp_path / "entrees"
+    preparer_donnees(entrees, 6)
+    par_defaut = generer_lot([entrees], tmp_path / "par_defaut")
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as grappe,
+        Client(grappe) as client,
+    ):
+        reparti = generer_lot([entrees], tmp_path / "dask", executor=client.get_executor())
+    assert (par_defaut.produits, reparti.produits) == (6, 6)
+    assert empreintes(tmp_path / "dask") == empreintes(tmp_path / "par_defaut")
 
 
 # --- PDF par lot ------------------------------------------------------------------------------------

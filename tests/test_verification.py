@@ -12,13 +12,26 @@ import pytest
 from conftest import convgen
 from docx import Document
 from docx.document import Document as DocumentWord
+from docx_texte import archive_zip, convention_exemple, ouvrir
 
+from convgen.contexte import construire_contexte
 from convgen.erreurs import GabaritInvalide, ProblemeGabarit
 from convgen.gabarit.rendu import Gabarit, chemin_gabarit_par_defaut
 from convgen.gabarit.verification import verifier_gabarit, verifier_ou_lever
 
 Construire = Callable[[DocumentWord], None]
 VARIABLE = "variable inconnue « {} » (voir convgen schema contexte)"
+
+
+def inconnue(chemin: str, *proches: str) -> str:
+    """Le message attendu pour une variable inconnue, avec les noms proches proposés."""
+    if not proches:
+        return VARIABLE.format(chemin)
+    noms = " ou ".join(f"« {p} »" for p in proches)
+    return f"variable inconnue « {chemin} » : vouliez-vous dire {noms} ? (voir convgen schema contexte)"
+
+
+GUILLEMETS = "guillemets typographiques dans une balise : utilisez des guillemets droits : "
 
 
 def fabriquer(*constructions: Construire) -> bytes:
@@ -127,28 +140,34 @@ def test_gabarit_sain(construire: Construire) -> None:
 
 CAS: list[tuple[str, Construire, str, str]] = [
     (
-        "balise coupée par Word",
-        suite(paragraphes("Première ligne."), coupee("Nom : {{ structure.", "nom }}")),
-        "corps, paragraphe 2",
-        "balise coupée par la mise en forme de Word : retapez-la d'un seul tenant",
-    ),
-    (
         "balise sur deux paragraphes",
         paragraphes("{{ structure.", "nom }}"),
         "corps, paragraphe 1",
         "balise non refermée dans son paragraphe : une balise doit tenir dans un seul paragraphe",
     ),
     (
+        "balise sur deux cellules",
+        tableau(["{{ structure.", "nom }}"]),
+        "corps, tableau 1, ligne 1, cellule 1",
+        "balise non refermée dans son paragraphe : une balise doit tenir dans un seul paragraphe",
+    ),
+    (
         "guillemets typographiques",
         paragraphes("{% if convention.region == “Auvergne” %}A{% endif %}"),
         "corps, paragraphe 1",
-        "guillemets typographiques dans une balise : utilisez des guillemets droits",
+        GUILLEMETS + '{% if convention.region == "Auvergne" %}',
     ),
     (
         "apostrophes typographiques",
         paragraphes("x", "{{ structure.nom|default(‘?’) }}"),
         "corps, paragraphe 2",
-        "guillemets typographiques dans une balise : utilisez des guillemets droits",
+        GUILLEMETS + "{{ structure.nom|default('?') }}",
+    ),
+    (
+        "chevrons français, chaîne droite gardée",
+        paragraphes('{{ structure.nom|default(« ? ») ~ "l’État" }}'),
+        "corps, paragraphe 1",
+        GUILLEMETS + '{{ structure.nom|default(" ? ") ~ "l’État" }}',
     ),
     (
         "bloc jamais fermé",
@@ -178,9 +197,9 @@ CAS: list[tuple[str, Construire, str, str]] = [
         "champ inconnu",
         paragraphes("SIRET : {{ structure.sirret }}"),
         "corps, paragraphe 1",
-        VARIABLE.format("structure.sirret"),
+        inconnue("structure.sirret", "structure.siret"),
     ),
-    ("variable inconnue", paragraphes("{{ structur.nom }}"), "corps, paragraphe 1", VARIABLE.format("structur")),
+    ("variable inconnue", paragraphes("{{ structur.nom }}"), "corps, paragraphe 1", inconnue("structur", "structure")),
     (
         "champ inconnu au fond des boucles",
         paragraphes(
@@ -193,7 +212,7 @@ CAS: list[tuple[str, Construire, str, str]] = [
             "{%p endfor %}",
         ),
         "corps, paragraphe 4",
-        VARIABLE.format("action.intitul"),
+        inconnue("action.intitul", "action.intitule"),
     ),
     (
         "liste prise pour un élément",
@@ -205,7 +224,7 @@ CAS: list[tuple[str, Construire, str, str]] = [
         "champ inconnu de la Région facultative",
         paragraphes("{% if region %}{{ region.presidente }}{% endif %}"),
         "corps, paragraphe 1",
-        VARIABLE.format("region.presidente"),
+        inconnue("region.presidente", "region.president", "region.president_titre"),
     ),
     (
         "variable de boucle hors de sa boucle",
@@ -285,19 +304,68 @@ CAS: list[tuple[str, Construire, str, str]] = [
         "cellule d'un tableau",
         tableau(["a", "b", "c"], ["d", "e", "{{ structure.sirret }}"]),
         "corps, tableau 1, ligne 2, cellule 3",
-        VARIABLE.format("structure.sirret"),
+        inconnue("structure.sirret", "structure.siret"),
     ),
     (
         "second tableau",
         suite(tableau(["{{ structure.nom }}"]), tableau(["x"], ["{{ montants.totl }}"])),
         "corps, tableau 2, ligne 2, cellule 1",
-        VARIABLE.format("montants.totl"),
+        inconnue("montants.totl", "montants.total"),
+    ),
+    (
+        "commentaire non refermé",
+        paragraphes("{# note pour le service", "#}"),
+        "corps, paragraphe 1",
+        "commentaire non refermé dans son paragraphe : un commentaire {# … #} doit tenir dans un seul paragraphe",
+    ),
+    (
+        "{#tr} hors tableau",
+        paragraphes("{#tr ligne d'exemple #}"),
+        "corps, paragraphe 1",
+        "le commentaire {#tr …#} doit être dans une ligne de tableau",
+    ),
+    (
+        "{#p} accompagné",
+        paragraphes("Texte gardé {#p note #}"),
+        "corps, paragraphe 1",
+        "le commentaire {#p …#} doit être seul dans son paragraphe",
+    ),
+    (
+        "{#tr} accompagné",
+        tableau(["{#tr exemple #}", "Montant"]),
+        "corps, tableau 1, ligne 1, cellule 1",
+        "le commentaire {#tr …#} doit être seul dans sa ligne de tableau : le reste serait effacé",
+    ),
+    (
+        "ouverture dans une balise",
+        paragraphes('{{ "{%" }}', "{% if region %}A{% endif %}"),
+        "corps, paragraphe 1",
+        "« {% » à l'intérieur d'une balise : le rendu la couperait ; "
+        "dans le texte, écrivez {_{ pour « {{ » et {_% pour « {% »",
+    ),
+    (
+        "erreur révélée par la préparation",
+        paragraphes("Titre", "{%p for v in versements %}", "{% vm %}{{ v.date }}", "{%p endfor %}"),
+        "corps, paragraphe 3",
+        "erreur de syntaxe après préparation : instruction inconnue « vm »",
+    ),
+    (
+        "nom de premier niveau mal tapé",
+        paragraphes("{{ montant.total }}"),
+        "corps, paragraphe 1",
+        inconnue("montant", "montants"),
+    ),
+    (
+        "champ mal tapé",
+        paragraphes("{{ structure.nmo }}"),
+        "corps, paragraphe 1",
+        inconnue("structure.nmo", "structure.nom"),
     ),
     (
         "en-tête",
         entete("{{ convention.entte }}"),
         "en-tête (word/header1.xml), paragraphe 1",
-        VARIABLE.format("convention.entte"),
+        inconnue("convention.entte", "convention.entete", "convention.titre"),
     ),
     (
         "pied de page",
@@ -313,6 +381,19 @@ def test_un_probleme_situe(construire: Construire, emplacement: str, message: st
     problemes = verifier_gabarit(fabriquer(construire))
     assert [(p.emplacement, p.message) for p in problemes] == [(emplacement, message)]
     assert problemes[0].extrait
+
+
+def test_commentaire_tr_accepte_et_rendu() -> None:
+    octets = fabriquer(tableau(["Date"], ["{#tr ligne d'exemple, retirée au rendu #}"], ["{{ montants.total }}"]))
+    assert verifier_gabarit(octets) == []
+    rendu = ouvrir(Gabarit(octets).rendre(construire_contexte(convention_exemple("bretagne"))))
+    assert [[c.text for c in r.cells] for r in rendu.tables[0].rows] == [["Date"], ["190\u202f000,00\u00a0€"]]
+
+
+def test_extrait_apres_preparation() -> None:
+    octets = fabriquer(paragraphes("Titre", "{%p for v in versements %}", "{% vm %}{{ v.date }}", "{%p endfor %}"))
+    (probleme,) = verifier_gabarit(octets)
+    assert probleme.extrait == "{% vm %}{{ v.date }}{% endfor %}"
 
 
 def test_balises_tr_hors_tableau() -> None:
@@ -337,22 +418,25 @@ def test_extrait_autour_de_la_balise() -> None:
     assert probleme.extrait.startswith("…")
 
 
+TITRE = "convention.titre"
+
+
 def test_tous_les_problemes_dun_coup() -> None:
     octets = fabriquer(
         entete("{{ convention.entte }}"),
         paragraphes("Titre", "{{ structure.nom|safe }}"),
-        coupee("{{ montants.", "total }}"),
+        coupee("{{ montants.", "totl }}"),
         paragraphes("{{ structure.sirret }} {% if x == “a” %}", "{%p endif %}"),
         tableau(["a", "b"], ["{{ structure.__dict__ }}", ""]),
     )
     assert [(p.emplacement, p.message) for p in verifier_gabarit(octets)] == [
         ("corps, paragraphe 2", "le filtre safe désactive l'échappement : interdit"),
-        ("corps, paragraphe 3", "balise coupée par la mise en forme de Word : retapez-la d'un seul tenant"),
-        ("corps, paragraphe 4", VARIABLE.format("structure.sirret")),
-        ("corps, paragraphe 4", "guillemets typographiques dans une balise : utilisez des guillemets droits"),
+        ("corps, paragraphe 3", inconnue("montants.totl", "montants.total")),
+        ("corps, paragraphe 4", inconnue("structure.sirret", "structure.siret")),
+        ("corps, paragraphe 4", GUILLEMETS + '{% if x == "a" %}'),
         ("corps, paragraphe 4", VARIABLE.format("x")),
         ("corps, tableau 1, ligne 2, cellule 1", "accès à un attribut interne « __dict__ » : interdit"),
-        ("en-tête (word/header1.xml), paragraphe 1", VARIABLE.format("convention.entte")),
+        ("en-tête (word/header1.xml), paragraphe 1", inconnue("convention.entte", "convention.entete", TITRE)),
     ]
 
 
@@ -361,16 +445,25 @@ def test_chaque_erreur_de_syntaxe_dexpression() -> None:
     assert [(p.emplacement, p.message) for p in verifier_gabarit(octets)] == [
         ("corps, paragraphe 1", "erreur de syntaxe Jinja : « }} » inattendu"),
         ("corps, paragraphe 2", "erreur de syntaxe Jinja : « }} » attendu, « nom » trouvé"),
-        ("corps, paragraphe 3", VARIABLE.format("structure.sirret")),
+        ("corps, paragraphe 3", inconnue("structure.sirret", "structure.siret")),
     ]
 
 
-def _zip(entrees: dict[str, bytes]) -> bytes:
-    tampon = io.BytesIO()
-    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
-        for nom, contenu in entrees.items():
-            archive.writestr(nom, contenu)
-    return tampon.getvalue()
+def test_erreurs_en_nombre_sans_masquer_la_suite() -> None:
+    """Chaque balise fautive est signalée, et l'analyse des noms continue après elles."""
+    octets = fabriquer(
+        paragraphes(*["{{ structure.nom + }}", "{% for x in %}", "{% endfor %}"] * 50, "{{ structure.nmo }}")
+    )
+    problemes = verifier_gabarit(octets)
+    assert len(problemes) == 101
+    assert problemes[-1].message == inconnue("structure.nmo", "structure.nom")
+
+
+def test_blocs_trop_imbriques() -> None:
+    octets = fabriquer(paragraphes("{% if region %}" * 2000 + "x" + "{% endif %}" * 2000))
+    assert [p.message for p in verifier_gabarit(octets)] == [
+        "blocs imbriqués trop profondément : simplifiez le gabarit"
+    ]
 
 
 def _bombe() -> bytes:
@@ -388,7 +481,7 @@ def _bombe() -> bytes:
     ("octets", "message"),
     [
         (b"ceci n'est pas un zip", "ce n'est pas un fichier .docx valide (archive zip illisible)"),
-        (_zip({"autre.xml": b"<a/>"}), "ce n'est pas un document Word (word/document.xml manquant)"),
+        (archive_zip({"autre.xml": b"<a/>"}), "ce n'est pas un document Word (word/document.xml manquant)"),
         (_bombe(), "archive démesurée une fois décompressée (bombe zip ?) : refusée"),
     ],
     ids=["pas un zip", "pas de corps", "bombe zip"],
@@ -402,7 +495,7 @@ def test_fichier_absent(tmp_path: Path) -> None:
 
 
 def test_xml_illisible() -> None:
-    (probleme,) = verifier_gabarit(_zip({"word/document.xml": b"<w:document><w:p>"}))
+    (probleme,) = verifier_gabarit(archive_zip({"word/document.xml": b"<w:document><w:p>"}))
     assert probleme.emplacement == "corps"
     assert probleme.message.startswith("XML illisible : ")
 

@@ -113,17 +113,15 @@ def test_valider_fichier_mal_forme(web: TestClient, contenu: bytes, code: str) -
     assert reponse.status_code == 200 and code in codes
 
 
-def test_valider_classeur_opendocument(web: TestClient, tmp_path: Path) -> None:
-    from test_tableur_ods import ods
+def test_valider_classeur_opendocument(web: TestClient) -> None:
+    from test_ods import FORMULE, ods_forge
 
-    classeur_ods = ods(
-        tmp_path, "<table:table-row><table:table-cell><text:p>Clé</text:p></table:table-cell></table:table-row>"
-    )
-    reponse = web.post("/valider", files=envoi(classeur_ods, "Budgets.ODS"), headers=JSON)
-    constats = reponse.json()["fichiers"][0]["conventions"][0]["constats"]
-    assert reponse.status_code == 200 and reponse.json()["fichiers"][0]["nom"] == "Budgets.ODS"
-    assert {c["code"] for c in constats} == {"tableur-invalide"}
-    assert "feuille « Actions » absente du classeur" in [c["message"] for c in constats]
+    fichier = {"fichier": ("Budgets.ODS", ods_forge(FORMULE))}
+    reponse = web.post("/valider", files=fichier, headers=JSON)
+    (fichier_json,) = reponse.json()["fichiers"]
+    assert reponse.status_code == 200 and fichier_json["nom"] == "Budgets.ODS"
+    constats = fichier_json["conventions"][0]["constats"]
+    assert [(c["code"], c["ligne"]) for c in constats] == [("formule-sans-valeur", 2)]
 
 
 def test_les_constats_ne_montrent_aucun_chemin_du_serveur(web: TestClient, temporaire: Path) -> None:

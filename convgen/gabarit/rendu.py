@@ -37,10 +37,11 @@ from convgen.erreurs import (
     RenduImpossible,
     erreurs,
 )
-from convgen.fichiers import ecrire
+from convgen.fichiers import ecrire, ecrire_atomique
 from convgen.gabarit.bornes import LimiteDepassee, budget, fermer_budget, nouveau_budget
 from convgen.gabarit.docx_xml import (
     PARTIES_A_RENDRE,
+    compresser,
     ecrire_archive,
     environnement,
     finir_xml,
@@ -48,7 +49,6 @@ from convgen.gabarit.docx_xml import (
     lire_archive,
     lire_octets,
     preparer_xml,
-    texte_xml,
     verifier_xml,
 )
 from convgen.gabarit.verification import verifier_ou_lever
@@ -56,7 +56,6 @@ from convgen.modele import Convention
 from convgen.regles import valider
 
 GABARIT_PAR_DEFAUT = "convention_dgefp_2008_15.docx"
-_BALISES = re.compile(r"\{[{%#]")
 
 
 @dataclass(frozen=True)
@@ -79,18 +78,24 @@ class Gabarit:
         for nom_partie, contenu in self._entrees.items():
             if not PARTIES_A_RENDRE.match(nom_partie):
                 continue
-            xml = texte_xml(contenu, self.nom, nom_partie)
-            if not _BALISES.search(xml):
+            xml = preparer_xml(contenu, self.nom, nom_partie)
+            if not xml:
                 continue
             try:
-                self._parties[nom_partie] = _Partie(nom_partie, env.from_string(preparer_xml(xml)))
+                self._parties[nom_partie] = _Partie(nom_partie, env.from_string(xml))
             except TemplateSyntaxError as exc:
                 problemes.append(ProblemeGabarit(lieu(nom_partie), f"syntaxe : {exc.message}"))
         if problemes:
             raise GabaritInvalide(self.nom, problemes)
+        # Les parties que le rendu ne touche pas sont compressées une fois pour toutes.
+        self._compressees = {nom: compresser(nom, contenu) for nom, contenu in self._entrees.items()}
 
     def rendre(self, contexte: Mapping[str, Any]) -> bytes:
         """Le document rendu, en octets (archive .docx reproductible), dans les bornes de :mod:`.bornes`."""
+        return self.archiver(self.rendre_parties(contexte))
+
+    def rendre_parties(self, contexte: Mapping[str, Any]) -> dict[str, bytes]:
+        """Le XML de chaque partie qui porte des balises, rendu dans les bornes et contrôlé (bien formé)."""
         rendues: dict[str, bytes] = {}
         jeton = nouveau_budget()
         try:
@@ -100,7 +105,13 @@ class Gabarit:
                 rendues[nom_partie] = octets
         finally:
             fermer_budget(jeton)
-        return ecrire_archive(self._entrees, rendues)
+        return rendues
+
+    def archiver(self, rendues: Mapping[str, bytes]) -> bytes:
+        """L'archive : parties rendues compressées, les autres reprises telles que compressées au chargement."""
+        return ecrire_archive(
+            [compresser(nom, rendues[nom]) if nom in rendues else deja for nom, deja in self._compressees.items()]
+        )
 
     def _rendre_partie(self, nom_partie: str, partie: _Partie, contexte: Mapping[str, Any]) -> str:
         compte = budget()
@@ -149,6 +160,11 @@ def chemin_gabarit_par_defaut() -> Path:
     if installe.is_file():
         return Path(str(installe))
     return Path(__file__).resolve().parents[2] / "gabarits" / GABARIT_PAR_DEFAUT
+
+
+def copier_gabarit(destination: str | Path, *, ecraser: bool = False) -> Path:
+    """Écrit une copie du gabarit livré, à modifier dans Word ou Writer ; refuse d'écraser sans ``ecraser``."""
+    return ecrire_atomique(Path(destination), chemin_gabarit_par_defaut().read_bytes(), ecraser=ecraser)
 
 
 @lru_cache(maxsize=8)

@@ -1,52 +1,47 @@
 """Vérification d'un gabarit .docx avant tout rendu : tous les problèmes d'un coup, chacun situé.
 
-Chaque partie rendue (corps, en-têtes, pieds de page, notes, propriétés) est lue avec lxml, paragraphe
-par paragraphe. Chaque balise y est relevée avec son emplacement (« corps, tableau 2, ligne 3, cellule 1 »),
-puis contrôlée : coupure par Word, guillemets typographiques, place des ``{%p``/``{%tr``/``{%tc``, blocs,
-syntaxe Jinja, variables (contre :mod:`convgen.schema_contexte`), filtres et tests permis.
+Chaque partie rendue (corps, en-têtes, pieds de page, notes, propriétés) est lue avec lxml, ses
+balises coupées par Word sont réunies comme le fera le rendu (:mod:`convgen.gabarit.balises`), puis
+elle est parcourue paragraphe par paragraphe. Chaque balise y est relevée avec son emplacement
+(« corps, tableau 2, ligne 3, cellule 1 ») et contrôlée : guillemets typographiques, place des
+``{%p``/``{%tr``/``{%tc``, blocs, syntaxe Jinja, variables (contre :mod:`convgen.schema_contexte`),
+filtres et tests permis (:mod:`convgen.gabarit.analyse`). Ce que le rendu verrait sans que Word
+le montre est refusé : DOCTYPE et entités, caractères de balise écrits en références XML, balises
+dans un attribut, un commentaire XML ou un code de champ, balise coupée entre deux paragraphes.
+
+Le travail est linéaire : chaque balise est analysée seule une fois, puis le modèle entier une fois.
 """
 
 from __future__ import annotations
 
 import re
-import types
-import typing
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import typing_extensions
 from jinja2 import Environment, TemplateSyntaxError, nodes
+from jinja2.parser import Parser
 from lxml import etree
 
 from convgen.erreurs import ErreurGabarit, GabaritInvalide, ProblemeGabarit
-from convgen.gabarit.docx_xml import PARTIES_A_RENDRE, environnement, lire_archive, lire_octets, preparer_xml, texte_xml
+from convgen.gabarit.analyse import FILTRES_PERMIS, TESTS_PERMIS, analyser
+from convgen.gabarit.balises import OUVERTURE, W, fusionner, lire_xml, reperer, textes_du_paragraphe
+from convgen.gabarit.docx_xml import PARTIES_A_RENDRE, environnement, lire_archive, lire_octets, preparer_xml
+from convgen.gabarit.garde import refus_de_la_partie
 from convgen.gabarit.relations import relations_externes
-from convgen.schema_contexte import Contexte
 
 __all__ = ["FILTRES_PERMIS", "TESTS_PERMIS", "verifier_gabarit", "verifier_ou_lever"]
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-FILTRES_PERMIS = frozenset(
-    "upper lower capitalize title trim default d length count join first last replace e escape".split()  # noqa: SIM905
-)
-TESTS_PERMIS = frozenset(
-    "defined undefined none true false string number odd even divisibleby eq ne lt le gt ge in".split()  # noqa: SIM905
-)
-_OUVERTURE = re.compile(r"\{[{%#]")
-_FERMETURE = {"{": "}}", "%": "%}", "#": "#}"}
 _PREFIXE = re.compile(r"^\{([{%#])(tr|tc|p|r)(?=\s)")
 _TYPOGRAPHIQUES = "“”„‘’‚«»"
 _DROITS = str.maketrans(_TYPOGRAPHIQUES, '"""\'\'\'""')
 _CHAINES = re.compile(r"\"[^\"]*\"|'[^']*'")
 _OUVRANTS = frozenset({"for", "if", "macro", "call", "filter", "with", "block", "autoescape", "raw"})
-_INTERDITS: dict[type[nodes.Node], str] = {
-    nodes.Macro: "macro", nodes.CallBlock: "call", nodes.Include: "include",
-    nodes.Import: "import", nodes.FromImport: "from", nodes.Extends: "extends",
+_NEUTRES = {  # ouverture de remplacement d'une balise fautive, pour que sa fin ne soit pas dite orpheline
+    "for": "{% for _ in () %}", "if": "{% if true %}", "with": "{% with %}", "filter": "{% filter upper %}",
+    "set_bloc": "{% set _ %}", "elif": "{% elif true %}", "else": "{% else %}", "autoescape": "{% autoescape true %}",
 }  # fmt: skip
-_SCHEMA = " (voir convgen schema contexte)"
 _TRADUCTIONS = (  # messages de Jinja les plus courants, en français
     (r"Encountered unknown tag '(.+?)'.*", r"instruction inconnue « \1 »"),
     (r"expected token '(.+?)', got '(.+?)'", r"« \1 » attendu, « \2 » trouvé"),
@@ -56,16 +51,13 @@ _TRADUCTIONS = (  # messages de Jinja les plus courants, en français
     (r"end of statement block", "%}"),
     (r"end of template", "fin du gabarit"),
 )
+_NON_REFERME = {
+    False: "balise non refermée dans son paragraphe : une balise doit tenir dans un seul paragraphe",
+    True: "commentaire non refermé dans son paragraphe : un commentaire {# … #} doit tenir dans un seul paragraphe",
+}
+_GUILLEMETS = "guillemets typographiques dans une balise : utilisez des guillemets droits : "
 _LIBELLES = {"document": "corps", "header": "en-tête", "footer": "pied de page", "footnotes": "notes de bas de page",
              "endnotes": "notes de fin", "core": "propriétés du document"}  # fmt: skip
-
-
-class _Boucle:
-    """Ce que la variable ``loop`` offre dans une boucle Jinja."""
-
-    index = index0 = revindex = revindex0 = length = depth = depth0 = 0
-    first = last = False
-    previtem = nextitem = cycle = changed = None
 
 
 @dataclass
@@ -78,11 +70,19 @@ class _Balise:
     cle: tuple[int, int]  # (rang du paragraphe, position) : ordre des problèmes
     ligne: Any = None  # w:tr qui la contient
     cellule: Any = None  # w:tc qui la contient
+    jinja: str = field(init=False)  # ce que le modèle d'ensemble compile (remplacée si fautive)
+
+    def __post_init__(self) -> None:
+        self.jinja = self.source
 
     @property
     def prefixe(self) -> str:
         m = _PREFIXE.match(self.texte)
         return m[2] if m else ""
+
+    @property
+    def commentaire(self) -> bool:
+        return self.texte.startswith("{#")
 
     @property
     def source(self) -> str:
@@ -129,32 +129,49 @@ def _partie(nom: str) -> tuple[int, str]:
 def _verifier_partie(nom: str, contenu: bytes, env: Environment) -> list[ProblemeGabarit]:
     libelle = _partie(nom)[1]
     try:
-        racine = etree.fromstring(contenu, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+        racine = lire_xml(contenu)
     except etree.XMLSyntaxError as exc:
         return [ProblemeGabarit(libelle, f"XML illisible : {exc.msg}")]
+    refus = refus_de_la_partie(racine, contenu)
+    if refus:
+        return [ProblemeGabarit(f"{libelle}{', ' + lieu if lieu else ''}", m, e) for lieu, m, e in refus]
+    fusionner(racine)
     trouves: list[tuple[tuple[int, int], ProblemeGabarit]] = []
 
     def signaler(b: _Balise, message: str) -> None:
         trouves.append((b.cle, ProblemeGabarit(f"{libelle}, {b.lieu}", message, b.extrait)))
 
     balises = _relever(racine, signaler)
-    lignes = _equilibrer([b for b in balises if not b.texte.startswith("{#")], signaler)
+    lignes = _equilibrer([b for b in _syntaxe(balises, env, signaler) if b.jinja and not b.commentaire], signaler)
     modele = _compiler(lignes, env, signaler)
     if modele is not None:
-        _Analyse(lignes, signaler).bloc(modele.body, {**_champs(Contexte), "range": Any, "namespace": Any})
+        analyser(modele, lambda n, message: signaler(lignes[min(max(n - 1, 0), len(lignes) - 1)][0], message))
     if not trouves and balises:
-        try:  # filet de sécurité : ce que compilera le rendu lui-même
-            env.parse(preparer_xml(texte_xml(contenu, "gabarit", nom)))
-        except ErreurGabarit:
-            pass  # partie illisible : déjà signalée par l'analyse XML ci-dessus
-        except TemplateSyntaxError as exc:
-            trouves.append(
-                (
-                    (0, 0),
-                    ProblemeGabarit(libelle, f"erreur de syntaxe après préparation : {_traduire(exc.message or '')}"),
-                )
-            )
+        trouves += _apres_preparation(contenu, env, libelle, balises)
     return list(dict.fromkeys(p for _, p in sorted(trouves, key=lambda t: t[0])))
+
+
+def _apres_preparation(
+    contenu: bytes, env: Environment, libelle: str, balises: list[_Balise]
+) -> list[tuple[tuple[int, int], ProblemeGabarit]]:
+    """Filet de sécurité : ce que compilera le rendu lui-même, l'erreur située par le texte qui l'entoure."""
+    try:
+        xml = preparer_xml(contenu)
+        env.parse(xml)
+    except ErreurGabarit:
+        return []  # partie illisible : déjà signalée par l'analyse XML
+    except RecursionError:
+        return [((0, 0), ProblemeGabarit(libelle, "blocs imbriqués trop profondément"))]
+    except TemplateSyntaxError as exc:
+        lignes = xml.split("\n")
+        texte = re.sub(r"<[^>]+>", "", lignes[min(max((exc.lineno or 1) - 1, 0), len(lignes) - 1)])
+        message = f"erreur de syntaxe après préparation : {_traduire(exc.message or '')}"
+        for b in balises:
+            position = max(texte.find(b.texte), texte.find(_PREFIXE.sub(r"{\1", b.texte)))
+            if position >= 0:
+                return [(b.cle, ProblemeGabarit(f"{libelle}, {b.lieu}", message, _extrait(texte, position)))]
+        return [((0, 0), ProblemeGabarit(libelle, message, _extrait(texte, 0)))]
+    return []
 
 
 def _proche(element: Any, balise: str) -> Any:
@@ -176,14 +193,11 @@ def _numeros(racine: Any) -> dict[Any, int]:
     return numeros
 
 
-def _paragraphes(racine: Any) -> list[tuple[Any, list[tuple[Any, str]]]]:
-    """Chaque paragraphe et ses morceaux de texte (run, texte) ; un champ par « paragraphe » hors WordprocessingML."""
+def _paragraphes(racine: Any) -> list[tuple[Any, str]]:
+    """Chaque paragraphe et son texte ; un champ par « paragraphe » hors WordprocessingML (propriétés)."""
     if not racine.tag.startswith(W):
-        return [(e, [(e, e.text)]) for e in racine.iter() if isinstance(e.tag, str) and e.text and e.text.strip()]
-    return [
-        (p, [(_proche(t, W + "r"), t.text or "") for t in p.iter(W + "t") if _proche(t, W + "p") is p])
-        for p in racine.iter(W + "p")
-    ]
+        return [(e, e.text) for e in racine.iter() if isinstance(e.tag, str) and e.text and e.text.strip()]
+    return [(p, "".join(t.text or "" for t in textes_du_paragraphe(p))) for p in racine.iter(W + "p")]
 
 
 def _lieu(paragraphe: Any, rang: int, numeros: dict[Any, int]) -> str:
@@ -203,65 +217,114 @@ def _extrait(texte: str, debut: int) -> str:
 
 
 def _relever(racine: Any, signaler: Signaler) -> list[_Balise]:
-    numeros, balises = _numeros(racine), []
-    for rang, (paragraphe, morceaux) in enumerate(_paragraphes(racine), 1):
-        texte = "".join(t for _, t in morceaux)
-        runs = [run for run, t in morceaux for _ in t]
-        lieu, i = _lieu(paragraphe, rang, numeros), 0
-        while m := _OUVERTURE.search(texte, i):
-            fin = texte.find(_FERMETURE[m[0][1]], m.end())
-            b = _Balise(texte[m.start() : fin + 2 if fin >= 0 else None], lieu, _extrait(texte, m.start()),
-                        (rang, m.start()), _proche(paragraphe, W + "tr"), _proche(paragraphe, W + "tc"))  # fmt: skip
+    numeros, balises, precedent = _numeros(racine), [], ""
+    for rang, (paragraphe, texte) in enumerate(_paragraphes(racine), 1):
+        lieu = _lieu(paragraphe, rang, numeros)
+        if precedent.endswith("{") and texte[:1] in ("{", "%", "#"):  # docxtpl réunirait « { » et « { »
+            b = _Balise(texte[:1], lieu, _extrait(texte, 0), (rang, 0))
+            signaler(b, "balise coupée entre deux paragraphes : une balise doit tenir dans un seul paragraphe")
+        precedent = texte or precedent
+        for debut, fin in reperer(texte):
+            b = _Balise(texte[debut : fin if fin > 0 else None], lieu, _extrait(texte, debut), (rang, debut),
+                        _proche(paragraphe, W + "tr"), _proche(paragraphe, W + "tc"))  # fmt: skip
             if fin < 0:
-                signaler(b, "balise non refermée dans son paragraphe : une balise doit tenir dans un seul paragraphe")
-                break
-            if len(set(runs[m.start() : fin + 2])) > 1:
-                signaler(b, "balise coupée par la mise en forme de Word : retapez-la d'un seul tenant")
+                signaler(b, _NON_REFERME[b.commentaire])
+                continue
             _controler_forme(b, texte, signaler)
             balises.append(b)
-            i = fin + 2
     return balises
 
 
 def _controler_forme(b: _Balise, paragraphe: str, signaler: Signaler) -> None:
-    if any(c in _TYPOGRAPHIQUES for c in _CHAINES.sub("", b.texte)):
-        signaler(b, "guillemets typographiques dans une balise : utilisez des guillemets droits")
+    nature = "le commentaire" if b.commentaire else "la balise"
+    ouvrant, fermant = ("{#", "#}") if b.commentaire else ("{%", "%}")
+    if not b.commentaire and any(c in _TYPOGRAPHIQUES for c in _CHAINES.sub("", b.texte)):
+        signaler(b, _GUILLEMETS + _redresser(b.texte))
+    if not b.commentaire and (interieure := OUVERTURE.search(b.texte, 2)):
+        signaler(b, f"« {interieure[0]} » à l'intérieur d'une balise : le rendu la couperait ; "
+                    "dans le texte, écrivez {_{ pour « {{ » et {_% pour « {% »")  # fmt: skip
     if b.prefixe == "p" and paragraphe.strip() != b.texte.strip():
-        signaler(b, "la balise {%p …%} doit être seule dans son paragraphe")
+        seul = "seul" if b.commentaire else "seule"
+        signaler(b, f"{nature} {ouvrant}p …{fermant} doit être {seul} dans son paragraphe")
     if b.prefixe in ("tr", "tc"):
         conteneur, nom = (b.ligne, "ligne") if b.prefixe == "tr" else (b.cellule, "cellule")
+        seul = "seul" if b.commentaire else "seule"
         if conteneur is None:
-            signaler(b, f"la balise {{%{b.prefixe} …%}} doit être dans une {nom} de tableau")
+            signaler(b, f"{nature} {ouvrant}{b.prefixe} …{fermant} doit être dans une {nom} de tableau")
         elif _texte(conteneur).strip() != b.texte.strip():
             signaler(
-                b, f"la balise {{%{b.prefixe} …%}} doit être seule dans sa {nom} de tableau : le reste serait effacé"
+                b,
+                f"{nature} {ouvrant}{b.prefixe} …{fermant} doit être {seul} dans sa {nom} de tableau : "
+                "le reste serait effacé",
             )
+
+
+def _redresser(texte: str) -> str:
+    """La balise corrigée : guillemets typographiques redressés hors des chaînes déjà entre guillemets droits."""
+    morceaux, fin = [], 0
+    for m in _CHAINES.finditer(texte):
+        morceaux += [texte[fin : m.start()].translate(_DROITS), m[0]]
+        fin = m.end()
+    return "".join(morceaux) + texte[fin:].translate(_DROITS)
+
+
+def _syntaxe(balises: list[_Balise], env: Environment, signaler: Signaler) -> list[_Balise]:
+    """Chaque balise compilée seule (entourée de quoi la rendre complète) : une erreur ne masque pas les suivantes.
+
+    Une balise fautive est remplacée dans le modèle d'ensemble par une ouverture neutre de même nature
+    (ou retirée), pour que sa fin de bloc ne soit pas dite orpheline.
+    """
+    for b in balises:
+        if b.commentaire:
+            continue
+        mot = b.mot
+        ouverture = _NEUTRES.get("set_bloc" if mot == "endset" else mot[3:]) if mot.startswith("end") else None
+        if mot in _OUVRANTS or mot == "set_bloc":
+            essai = b.jinja + "{% end" + mot.removesuffix("_bloc") + " %}"
+        elif mot in ("else", "elif"):
+            essai = "{% if true %}" + b.jinja + "{% endif %}"
+        elif mot.startswith("end") and ouverture:
+            essai = ouverture + b.jinja
+        else:
+            essai = b.jinja
+        try:
+            _analyser_jinja(env, essai)
+        except TemplateSyntaxError as exc:
+            signaler(b, f"erreur de syntaxe Jinja : {_traduire(exc.message or '')}")
+            b.jinja = ("{% " + mot + " %}" if ouverture else "") if mot.startswith("end") else _NEUTRES.get(mot, "")
+        except RecursionError:
+            signaler(b, "expression imbriquée trop profondément")
+            b.jinja = ""
+    return balises
 
 
 def _equilibrer(balises: list[_Balise], signaler: Signaler) -> list[tuple[_Balise, str]]:
     """Les lignes du modèle Jinja (balise, source), blocs équilibrés ; signale ouvertures et fins orphelines."""
     pile: list[_Balise] = []
+    ouverts: dict[str, int] = {}  # nombre de blocs ouverts par mot : une fin orpheline se voit sans parcourir la pile
     lignes: list[tuple[_Balise, str]] = []
     for b in balises:
         mot = b.mot
         if mot in _OUVRANTS or mot == "set_bloc":
             pile.append(b)
+            ouverts[mot] = ouverts.get(mot, 0) + 1
         elif mot in ("else", "elif") and pile:
             _controler_tableau(pile[-1], b, signaler)
         elif mot.startswith("end"):
             attendu = "set_bloc" if mot == "endset" else mot[3:]
-            niveau = next((i for i in reversed(range(len(pile))) if pile[i].mot == attendu), None)
-            if niveau is None:
+            if not ouverts.get(attendu):
                 signaler(b, f"fin de bloc « {mot} » sans ouverture correspondante")
                 continue
-            while len(pile) > niveau + 1:
-                lignes.append(_fermer(pile.pop(), signaler))
+            while pile[-1].mot != attendu:
+                lignes.append(_fermer(pile.pop(), ouverts, signaler))
+            ouverts[attendu] -= 1
             _controler_tableau(pile.pop(), b, signaler)
-        lignes.append((b, b.source))
-    return lignes + [_fermer(o, signaler) for o in reversed(pile)]
+        lignes.append((b, b.jinja))
+    return lignes + [_fermer(o, ouverts, signaler) for o in reversed(pile)]
 
 
-def _fermer(ouverture: _Balise, signaler: Signaler) -> tuple[_Balise, str]:
+def _fermer(ouverture: _Balise, ouverts: dict[str, int], signaler: Signaler) -> tuple[_Balise, str]:
+    ouverts[ouverture.mot] -= 1
     fin = "endset" if ouverture.mot == "set_bloc" else "end" + ouverture.mot
     signaler(ouverture, f"bloc « {ouverture.mot.removesuffix('_bloc')} » jamais fermé : ajoutez {{% {fin} %}}")
     return ouverture, "{% " + fin + " %}"
@@ -287,134 +350,24 @@ def _controler_tableau(ouverture: _Balise, suite: _Balise, signaler: Signaler) -
 
 
 def _compiler(lignes: list[tuple[_Balise, str]], env: Environment, signaler: Signaler) -> nodes.Template | None:
-    """L'arbre Jinja des balises (une par ligne) ; une balise fautive hors structure est écartée et l'on réessaie."""
-    sources = [s for _, s in lignes]
-    while True:
-        try:
-            return env.parse("\n".join(sources))
-        except TemplateSyntaxError as exc:
-            rang = min(max((exc.lineno or 1) - 1, 0), len(lignes) - 1)
-            b = lignes[rang][0]
-            signaler(b, f"erreur de syntaxe Jinja : {_traduire(exc.message or '')}")
-            if b.mot in _OUVRANTS or b.mot in ("set_bloc", "else", "elif") or b.mot.startswith("end"):
-                return None
-            sources[rang] = ""
+    """L'arbre Jinja des balises (une par ligne), compilé une seule fois ; ``None`` s'il reste une erreur."""
+    try:
+        return _analyser_jinja(env, "\n".join(s for _, s in lignes))
+    except TemplateSyntaxError as exc:
+        b = lignes[min(max((exc.lineno or 1) - 1, 0), len(lignes) - 1)][0]
+        signaler(b, f"erreur de syntaxe Jinja : {_traduire(exc.message or '')}")
+    except RecursionError:
+        signaler(lignes[0][0], "blocs imbriqués trop profondément : simplifiez le gabarit")
+    return None
+
+
+def _analyser_jinja(env: Environment, source: str) -> nodes.Template:
+    """L'arbre Jinja, sans passer par ``env.parse`` : sa réécriture de la pile d'appels, à chaque erreur,
+    coûte dix fois l'analyse d'une balise."""
+    return Parser(env, source).parse()
 
 
 def _traduire(message: str) -> str:
     for motif, traduction in _TRADUCTIONS:
         message = re.sub(motif, traduction, message)
     return message
-
-
-@lru_cache(maxsize=64)
-def _champs(typed_dict: Any) -> dict[str, Any]:
-    return typing.get_type_hints(typed_dict)
-
-
-def _sans_none(tp: Any) -> Any:
-    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
-        reste = [a for a in typing.get_args(tp) if a is not type(None)]
-        return reste[0] if len(reste) == 1 else Any
-    return tp
-
-
-def _element(tp: Any) -> Any:
-    """Type des éléments d'une liste (``list[CtxMission]`` donne ``CtxMission``)."""
-    tp = _sans_none(tp)
-    return typing.get_args(tp)[0] if typing.get_origin(tp) is list else Any
-
-
-def _chemin(n: nodes.Node) -> str:
-    """Le chemin lisible d'un accès : « mission.objectifs », « versements[0].date »."""
-    if isinstance(n, nodes.Getattr):
-        return f"{_chemin(n.node)}.{n.attr}"
-    if isinstance(n, nodes.Getitem):
-        return f"{_chemin(n.node)}[{n.arg.value!r}]" if isinstance(n.arg, nodes.Const) else f"{_chemin(n.node)}[…]"
-    return str(getattr(n, "name", "…"))
-
-
-class _Analyse:
-    """Parcourt l'arbre Jinja avec la portée des noms et le type de chacun (TypedDict de schema_contexte)."""
-
-    def __init__(self, lignes: list[tuple[_Balise, str]], signaler: Signaler) -> None:
-        self.lignes, self._signaler = lignes, signaler
-
-    def signaler(self, n: nodes.Node, message: str) -> None:
-        self._signaler(self.lignes[min(max(n.lineno - 1, 0), len(self.lignes) - 1)][0], message)
-
-    def bloc(self, corps: Iterable[nodes.Node | None], portee: dict[str, Any]) -> None:
-        for n in corps:
-            if n is not None:
-                (self.expr if isinstance(n, nodes.Expr) else self.instruction)(n, portee)
-
-    def instruction(self, n: nodes.Node, portee: dict[str, Any]) -> None:
-        if type(n) in _INTERDITS:
-            self.signaler(n, f"instruction « {_INTERDITS[type(n)]} » non autorisée dans un gabarit")
-            portee.update({getattr(n, "name", ""): Any})  # pas de « variable inconnue » en plus pour une macro
-        elif isinstance(n, nodes.For):
-            interieur, element = {**portee, "loop": _Boucle}, _element(self.expr(n.iter, portee))
-            self.expr(n.target, interieur)
-            if isinstance(n.target, nodes.Name):
-                interieur[n.target.name] = element
-            self.bloc([n.test, *n.body], interieur)
-            self.bloc(n.else_, portee)
-        elif isinstance(n, nodes.Assign) and isinstance(n.target, nodes.Name):
-            portee[n.target.name] = self.expr(n.node, portee)
-        elif isinstance(n, nodes.ScopedEvalContextModifier | nodes.EvalContextModifier):
-            if any(not (isinstance(o.value, nodes.Const) and o.value.value is True) for o in n.options):
-                self.signaler(n, "le bloc autoescape désactive l'échappement : interdit")
-            self.bloc(getattr(n, "body", []), portee)
-        else:  # if, with, set … endset, filter… : mêmes règles pour les enfants
-            self.bloc(n.iter_child_nodes(), portee)
-
-    def expr(self, n: nodes.Node, portee: dict[str, Any]) -> Any:
-        """Type de l'expression (``Any`` si inconnu) ; un nom affecté (``set``, ``with``) entre dans la portée."""
-        if isinstance(n, nodes.Name) and n.ctx != "load":
-            portee[n.name] = portee.get(n.name, Any)
-        elif isinstance(n, nodes.Name):
-            if n.name in portee:
-                return portee[n.name]
-            self.signaler(n, f"variable inconnue « {n.name} »{_SCHEMA}")
-            return Any
-        if isinstance(n, nodes.Getattr | nodes.Getitem):
-            return self.acces(n, portee)
-        if isinstance(n, nodes.Filter | nodes.Test):
-            self.filtre_ou_test(n)
-        for enfant in n.iter_child_nodes():
-            self.expr(enfant, portee)
-        return Any
-
-    def filtre_ou_test(self, n: nodes.Filter | nodes.Test) -> None:
-        if isinstance(n, nodes.Filter) and n.name == "safe":
-            self.signaler(n, "le filtre safe désactive l'échappement : interdit")
-        elif isinstance(n, nodes.Filter) and n.name not in FILTRES_PERMIS:
-            self.signaler(n, f"filtre « {n.name} » non autorisé (permis : {', '.join(sorted(FILTRES_PERMIS))})")
-        elif isinstance(n, nodes.Test) and n.name not in TESTS_PERMIS:
-            self.signaler(n, f"test « {n.name} » non autorisé (permis : {', '.join(sorted(TESTS_PERMIS))})")
-
-    def acces(self, n: nodes.Getattr | nodes.Getitem, portee: dict[str, Any]) -> Any:
-        """Type de ``x.a`` ou ``x["a"]`` ; signale l'attribut interne ou absent du schéma."""
-        if isinstance(n, nodes.Getattr):
-            cle: Any = n.attr
-        elif isinstance(n.arg, nodes.Const):
-            cle = n.arg.value
-        else:
-            self.expr(n.arg, portee)
-            cle = None
-        base = _sans_none(self.expr(n.node, portee))
-        if isinstance(cle, str) and cle.startswith("_"):
-            self.signaler(n, f"accès à un attribut interne « {cle} » : interdit")
-            return Any
-        if base is Any or cle is None:
-            return Any
-        if isinstance(cle, int):
-            return _element(base)
-        if typing_extensions.is_typeddict(base):
-            champs = _champs(base)
-            if cle in champs or hasattr(dict, cle):
-                return champs.get(cle, Any)
-        elif hasattr(typing.get_origin(base) or base, cle):
-            return Any
-        self.signaler(n, f"variable inconnue « {_chemin(n)} »{_SCHEMA}")
-        return Any

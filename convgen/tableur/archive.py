@@ -49,19 +49,25 @@ class Apercu:
     """Feuilles de plus de :data:`LIGNES_LUES_MAX` lignes, ou qui en ont une au-delà."""
 
 
+def borner_decompression(archive: zipfile.ZipFile, chemin: Path) -> None:
+    """Lève :class:`~convgen.erreurs.FichierIllisible` si l'archive dépasse :data:`TAILLE_DECOMPRESSEE_MAX`
+    une fois décompressée (taille déclarée, que ``zipfile`` fait respecter à la lecture)."""
+    decompresse = sum(i.file_size for i in archive.infolist())
+    if decompresse > TAILLE_DECOMPRESSEE_MAX:
+        raise FichierIllisible(
+            f"classeur démesuré une fois décompressé ({decompresse // 2**20} Mio ; au plus "
+            f"{TAILLE_DECOMPRESSEE_MAX // 2**20} Mio) : refusé (bombe zip ?)",
+            fichier=chemin,
+        )
+
+
 def examiner_archive(octets: bytes, chemin: Path, feuilles: Iterable[str]) -> Apercu:
     """Contrôle l'archive et les feuilles nommées ; lève :class:`~convgen.erreurs.FichierIllisible` si elle est
     démesurée une fois décompressée. Une archive illisible est laissée à openpyxl, qui le dira."""
     apercu = Apercu()
     try:
         with zipfile.ZipFile(io.BytesIO(octets)) as archive:
-            decompresse = sum(i.file_size for i in archive.infolist())
-            if decompresse > TAILLE_DECOMPRESSEE_MAX:
-                raise FichierIllisible(
-                    f"classeur démesuré une fois décompressé ({decompresse // 2**20} Mio ; au plus "
-                    f"{TAILLE_DECOMPRESSEE_MAX // 2**20} Mio) : refusé (bombe zip ?)",
-                    fichier=chemin,
-                )
+            borner_decompression(archive, chemin)
             parties = _parties_des_feuilles(archive)
             for nom in feuilles:
                 if nom in parties:

@@ -1,4 +1,4 @@
-"""Classeur Excel de conventions : modèle vide, écriture et lecture (.xlsx).
+"""Classeur de conventions : modèle vide, écriture (.xlsx) et lecture (.xlsx, .xlsm, ou .ods de LibreOffice Calc).
 
 Un classeur décrit plusieurs conventions (une par région ou par structure). La feuille
 « Aide », en tête, explique chaque colonne ; suivent quatre feuilles de données, dont la
@@ -44,7 +44,7 @@ from convgen.regles import Examen, valider
 from convgen.tableur.archive import LIGNES_LUES_MAX, Apercu, examiner_archive
 from convgen.tableur.colonnes import FEUILLES, TECHNIQUES, Colonne, Colonnes
 from convgen.tableur.ecriture import ecrire_modele_tableur, ecrire_tableur
-from convgen.tableur.ods import ClasseurOds
+from convgen.tableur.ods import SUFFIXE_ODS, examiner_ods, ouvrir_ods
 
 __all__ = ["ecrire_modele_tableur", "ecrire_tableur", "est_tableur", "lire_tableur"]
 
@@ -53,7 +53,7 @@ TAILLE_MAX = 20 * 1024 * 1024
 LIGNES_MAX = 10_000
 """Lignes remplies lues au plus par feuille."""
 CODE = "tableur-invalide"
-SUFFIXES = (".xlsx", ".xlsm", ".ods")
+SUFFIXES = (".xlsx", ".xlsm", SUFFIXE_ODS)
 
 _Index = dict[Colonne, int]
 """Place (à partir de 0) de chaque colonne reconnue dans la ligne d'en-têtes."""
@@ -63,7 +63,7 @@ Lieu = tuple[str, int, str]
 
 
 def est_tableur(chemin: str | Path) -> bool:
-    """Vrai pour un classeur Excel (.xlsx, .xlsm) ou OpenDocument (.ods).
+    """Vrai pour un classeur Excel (.xlsx, .xlsm) ou LibreOffice Calc (.ods).
 
     >>> est_tableur("budgets.XLSX"), est_tableur("budgets.ods"), est_tableur("auvergne.yaml")
     (True, True, False)
@@ -140,11 +140,13 @@ def lire_tableur(chemin: str | Path) -> list[Examen]:
     chemin = Path(chemin)
     constats: list[Constat] = []
     octets = _lire_octets(chemin)
+    examiner = examiner_ods if chemin.suffix.lower() == SUFFIXE_ODS else examiner_archive
+    apercu = examiner(octets, chemin, FEUILLES)
+    if apercu.formules_sans_valeur:
+        return [Examen(str(chemin), None, _formules_sans_valeur(apercu, str(chemin)))]
     with warnings.catch_warnings():  # avertissements d'openpyxl (extensions inconnues) sans objet ici
         warnings.simplefilter("ignore")
-        apercu, classeur = _ouvrir(octets, chemin)
-        if classeur is None:
-            return [Examen(str(chemin), None, _formules_sans_valeur(apercu, str(chemin)))]
+        classeur = _ouvrir(octets, chemin)
         try:
             feuilles = {
                 nom: [] if nom in apercu.trop_longues else _lire_feuille(classeur, nom, colonnes, constats)
@@ -166,7 +168,7 @@ def lire_tableur(chemin: str | Path) -> list[Examen]:
 
 def _lire_octets(chemin: Path) -> bytes:
     if not est_tableur(chemin):
-        raise FichierIllisible("un classeur Excel (.xlsx ou .xlsm) ou OpenDocument (.ods) est attendu", fichier=chemin)
+        raise FichierIllisible("un classeur (.xlsx, .xlsm ou .ods) est attendu", fichier=chemin)
     try:
         octets, taille = lire_ordinaire(chemin, TAILLE_MAX)  # ni tube ni /dev/zero : ils ne finiraient pas
     except OSError as exc:
@@ -178,29 +180,15 @@ def _lire_octets(chemin: Path) -> bytes:
     return octets
 
 
-def _ouvrir(octets: bytes, chemin: Path) -> tuple[Apercu, Any]:
-    """L'aperçu du classeur (formules sans valeur, feuilles trop longues) et le classeur ouvert, ou None si
-    une formule sans valeur le fait refuser. Un .xlsx s'examine avant d'être confié à openpyxl ; un .ods
-    s'examine en le lisant (:mod:`.ods`)."""
-    ods = _est_ods(chemin)
-    apercu = Apercu() if ods else examiner_archive(octets, chemin, FEUILLES)
-    if apercu.formules_sans_valeur:
-        return apercu, None
+def _ouvrir(octets: bytes, chemin: Path) -> Any:
+    if chemin.suffix.lower() == SUFFIXE_ODS:
+        return ouvrir_ods(octets, chemin)
     try:
-        if not ods:
-            return apercu, load_workbook(io.BytesIO(octets), read_only=True, data_only=True)
-        classeur = ClasseurOds(io.BytesIO(octets))
+        return load_workbook(io.BytesIO(octets), read_only=True, data_only=True)
     except Exception:  # zip abîmé, XML invalide… : le fichier vient de l'extérieur
         raise FichierIllisible(
-            f"ce n'est pas un classeur {'OpenDocument' if ods else 'Excel'} valide (archive ou contenu illisible)",
-            fichier=chemin,
+            "ce n'est pas un classeur Excel valide (archive ou contenu illisible)", fichier=chemin
         ) from None
-    apercu = Apercu(classeur.formules_sans_valeur, classeur.trop_longues)
-    return apercu, None if apercu.formules_sans_valeur else classeur
-
-
-def _est_ods(chemin: Path) -> bool:
-    return chemin.suffix.lower() == ".ods"
 
 
 def _formules_sans_valeur(apercu: Apercu, fichier: str) -> list[Constat]:

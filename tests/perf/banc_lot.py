@@ -4,13 +4,15 @@ Mesure côte à côte, dans la même exécution, sur le même gabarit et les mê
 
 1. .docx : conventions par seconde de ``generer_lot`` contre une boucle docxtpl simple
    (charger le gabarit, rendre le contexte de ``construire_contexte``, enregistrer, pour
-   chaque convention) — cible : au moins 10 fois ;
+   chaque convention), à 150 et à 1 000 conventions — cible : au moins 30 fois à 150 ;
+   puis le coût de chaque étape (lecture, règles, contexte, rendu, archive, écriture) ;
 2. PDF : ``generer_lot(..., pdf=True)`` contre un appel ``soffice --convert-to pdf`` par
-   document — cible : au moins 4 fois ;
+   document, à 24 conventions — cible : au moins 8 fois ;
 3. mémoire de pointe pour 50 et 1000 conventions (processus principal et processus
    de rendu) — cible : elle ne croît pas avec le nombre de conventions.
 
-Usage : ``python tests/perf/banc_lot.py [--docx 400] [--pdf 24] [--memoire 50,1000]``.
+Usage : ``python tests/perf/banc_lot.py [--docx 150,1000] [--pdf 24] [--memoire 50,1000]``.
+Les conventions sont toutes distinctes (noms, montants, budgets), comme dans un vrai lot.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 RACINE = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(RACINE))
@@ -36,10 +40,12 @@ REGIONS = [
     "Pays de la Loire", "Picardie", "Poitou-Charentes", "Provence-Alpes-Côte d'Azur", "Rhône-Alpes",
     "Guadeloupe", "Martinique", "Guyane", "La Réunion",
 ]  # fmt: skip
+PATRONYMES = ["Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent"]
 
 
 def preparer_donnees(dossier: Path, nombre: int) -> list[Path]:
-    """``nombre`` conventions valides, variantes des exemples (régions, structures, années)."""
+    """``nombre`` conventions valides et toutes distinctes, comme celles d'un vrai lot : régions, noms de
+    structures et de signataires, numéros, budgets et montants (donc montants en lettres) varient."""
     from convgen.chargement import lire
 
     modeles = [lire(RACINE / "donnees_exemple" / n)[0] for n in
@@ -50,11 +56,27 @@ def preparer_donnees(dossier: Path, nombre: int) -> list[Path]:
         donnees = copy.deepcopy(modeles[i % 2])
         donnees["region"] = REGIONS[i % len(REGIONS)]
         donnees["structure"]["sigle"] = f"ARML {i:04d}"
+        donnees["structure"]["nom"] = f"Association régionale des missions locales n° {i} ({REGIONS[i % len(REGIONS)]})"
+        donnees["structure"]["representant"]["nom"] = f"{PATRONYMES[i % len(PATRONYMES)]}-{i}"
         donnees["numero"] = f"BANC-{i:04d}"
+        donnees["budget_missions_locales"] = donnees["budget_missions_locales"] + 1000 * i
+        _ajouter_a_l_etat(donnees, Decimal(i) + Decimal(i % 100) / 100)
         chemin = dossier / f"convention_{i:04d}.json"
         chemin.write_text(json.dumps(donnees, default=str, ensure_ascii=False), encoding="utf-8")
         chemins.append(chemin)
     return chemins
+
+
+def _ajouter_a_l_etat(donnees: dict[str, Any], ecart: Decimal) -> None:
+    """Ajoute ``ecart`` à la part de l'État de la première action (coût et échéancier suivent)."""
+    action = donnees["actions"][0]
+    financement = next(f for f in action["financements"] if f["financeur"] == "etat")
+    financement["montant"] = Decimal(str(financement["montant"])) + ecart
+    if action.get("cout") is not None:
+        action["cout"] = Decimal(str(action["cout"])) + ecart
+    if donnees.get("versements"):
+        dernier = donnees["versements"][-1]
+        dernier["montant"] = Decimal(str(dernier["montant"])) + ecart
 
 
 def boucle_docxtpl(chemins: list[Path], sortie: Path) -> float:
@@ -120,28 +142,70 @@ def memoire(nombre: int) -> dict[str, float]:
     return resultat
 
 
+def phases(chemins: list[Path], sortie: Path) -> dict[str, float]:
+    """Millisecondes par convention de chaque étape, dans ce processus (gabarit déjà compilé)."""
+    from convgen.chargement import depuis_donnees, lire
+    from convgen.contexte import construire_contexte
+    from convgen.fichiers import ecrire_atomique
+    from convgen.gabarit.rendu import charger_gabarit
+    from convgen.regles import valider
+
+    gabarit = charger_gabarit(None)
+    sortie.mkdir(parents=True, exist_ok=True)
+    durees = dict.fromkeys(("lecture", "règles", "contexte", "rendu", "archive", "écriture"), 0.0)
+    for chemin in chemins:
+        instants = [time.perf_counter()]
+        convention = depuis_donnees(lire(chemin)[0])
+        instants.append(time.perf_counter())
+        valider(convention)
+        instants.append(time.perf_counter())
+        contexte = construire_contexte(convention)
+        instants.append(time.perf_counter())
+        parties = gabarit.rendre_parties(contexte)
+        instants.append(time.perf_counter())
+        octets = gabarit.archiver(parties)
+        instants.append(time.perf_counter())
+        ecrire_atomique(sortie / f"{chemin.stem}.docx", octets)
+        instants.append(time.perf_counter())
+        for etape, avant, apres in zip(durees, instants, instants[1:], strict=False):
+            durees[etape] += apres - avant
+    return {etape: 1000 * duree / len(chemins) for etape, duree in durees.items()}
+
+
+def comparer_docx(dossier: Path, nombre: int) -> tuple[float, float]:
+    """(boucle docxtpl, generer_lot) en conventions par seconde, sur les mêmes ``nombre`` conventions."""
+    chemins = preparer_donnees(dossier / f"entrees_{nombre}", nombre)
+    simple = boucle_docxtpl(chemins, dossier / f"docxtpl_{nombre}")
+    rapide = lot(chemins, dossier / f"lot_{nombre}")
+    return nombre / simple, nombre / rapide
+
+
 def main() -> int:
     analyseur = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    analyseur.add_argument("--docx", type=int, default=400, help="conventions du banc .docx")
+    analyseur.add_argument("--docx", default="150,1000", help="tailles des lots .docx comparés")
     analyseur.add_argument("--pdf", type=int, default=24, help="conventions du banc PDF (0 : sauté)")
     analyseur.add_argument("--memoire", default="50,1000", help="tailles de lot pour la mémoire")
     arguments = analyseur.parse_args()
     print(f"Machine : {os.cpu_count()} cœurs ; Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="banc-") as temporaire:
         dossier = Path(temporaire)
-        chemins = preparer_donnees(dossier / "entrees", arguments.docx)
-        simple = boucle_docxtpl(chemins, dossier / "docxtpl")
-        rapide = lot(chemins, dossier / "lot")
-        print(f"docx : boucle docxtpl {arguments.docx / simple:7.1f} conv./s ; generer_lot "
-              f"{arguments.docx / rapide:7.1f} conv./s ; rapport {simple / rapide:5.1f} (cible ≥ 10)")  # fmt: skip
+        for nombre in (int(n) for n in arguments.docx.split(",") if n):
+            simple, rapide = comparer_docx(dossier, nombre)
+            print(f"docx : {nombre:5d} conventions : boucle docxtpl {simple:6.1f} conv./s ; generer_lot "
+                  f"{rapide:7.1f} conv./s ; rapport {rapide / simple:5.1f} (cible ≥ 30 à 150)")  # fmt: skip
+        echantillon = preparer_donnees(dossier / "phases", 150)
+        par_phase = phases(echantillon, dossier / "phases_sortie")
+        print("phases (ms par convention, un processus) : "
+              + " ; ".join(f"{etape} {ms:.2f}" for etape, ms in par_phase.items())
+              + f" ; total {sum(par_phase.values()):.2f}")  # fmt: skip
         if arguments.pdf:
-            echantillon = chemins[: arguments.pdf]
-            documents = sorted((dossier / "docxtpl").glob("*.docx"))[: arguments.pdf]
+            chemins = preparer_donnees(dossier / "entrees_pdf", arguments.pdf)
+            documents = sorted((dossier / "phases_sortie").glob("*.docx"))[: arguments.pdf]
             reference = soffice_par_document(documents, dossier / "pdf_simple")
-            par_lot = lot(echantillon, dossier / "lot_pdf", pdf=True)
-            print(f"pdf  : soffice par document {arguments.pdf / reference:5.2f} conv./s ; "
-                  f"generer_lot(pdf=True) {arguments.pdf / par_lot:5.2f} conv./s ; "
-                  f"rapport {reference / par_lot:5.1f} (cible ≥ 4)")  # fmt: skip
+            par_lot = lot(chemins, dossier / "lot_pdf", pdf=True)
+            print(f"pdf  : {arguments.pdf} conventions : soffice par document {arguments.pdf / reference:5.2f} "
+                  f"conv./s ; generer_lot(pdf=True) {arguments.pdf / par_lot:5.2f} conv./s ; "
+                  f"rapport {reference / par_lot:5.1f} (cible ≥ 8)")  # fmt: skip
     tailles = [int(n) for n in arguments.memoire.split(",") if n]
     mesures = {n: memoire(n) for n in tailles}
     for n, m in mesures.items():
