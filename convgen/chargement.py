@@ -323,6 +323,7 @@ def charger(chemin: str | Path) -> Convention:
 
 _CODES = {
     "missing": "champ-manquant",
+    "forme_absente": "champ-manquant",
     "extra_forbidden": "champ-inconnu",
     "texte_invalide": "texte-invalide",
     "texte_vide": "champ-vide",

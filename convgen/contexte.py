@@ -1,15 +1,15 @@
 """Le contexte du gabarit : le seul contrat entre les données et le document.
 
 ``construire_contexte(convention)`` rend un dictionnaire de chaînes françaises
-prêtes à l'emploi (dates, montants en chiffres et en lettres, titres accordés) et de
-listes pour l'annexe ; le gabarit n'a aucun calcul à faire. Chaque clé est décrite
+prêtes à l’emploi (dates, montants en chiffres et en lettres, titres accordés) et de
+listes pour l’annexe ; le gabarit n’a aucun calcul à faire. Chaque clé est décrite
 par sa docstring dans :mod:`convgen.schema_contexte` : ces descriptions forment le schéma JSON publié par
-``convgen schema contexte`` et le tableau du README, et c'est le contrat des gabarits
+``convgen schema contexte`` et le tableau du README, et c’est le contrat des gabarits
 personnalisés (voir :mod:`convgen.schema_contexte`). Une clé ne disparaît pas sans
 changement de version majeure.
 
 Les textes multi-lignes (``\\n``) deviennent des sauts de ligne dans Word ; le gabarit
-échappe tout ce qu'il insère (``&``, ``<`` et ``>`` restent tels quels).
+échappe tout ce qu’il insère (``&``, ``<`` et ``>`` restent tels quels).
 """
 
 from __future__ import annotations
@@ -20,24 +20,33 @@ from typing import Literal
 
 from convgen.erreurs import Constat, DonneesInvalides, Gravite
 from convgen.francais import (
+    article_defini,
     avec_article,
     date_longue,
-    de_region,
+    de,
     euros,
     euros_en_lettres,
     guillemets,
-    habilite,
     iban_affiche,
-    le_prefet,
-    le_president,
     nom_complet,
     nombre_en_lettres,
+    numero,
     ordinal,
-    pourcentage,
     siret_affiche,
+    typographie,
 )
 from convgen.modele import ETAT, ActionResolue, Convention, libelle_financeur
-from convgen.regles import SEUIL_CONVENTION
+from convgen.parties import (
+    cofinancement_region,
+    comptable_assignataire,
+    forme_structure,
+    partie_region,
+    partie_structure,
+    prefet_titre,
+    region_de,
+)
+from convgen.referentiel import Point
+from convgen.regles import SEUIL_CONVENTION, part
 from convgen.schema_contexte import (
     Contexte,
     CtxAction,
@@ -48,59 +57,51 @@ from convgen.schema_contexte import (
     CtxMission,
     CtxMontants,
     CtxObjectif,
+    CtxPoint,
     CtxRegion,
     CtxSignataire,
     CtxSignature,
     CtxStructure,
     CtxVersement,
+    CtxVisas,
 )
 
 Version = Literal["bipartite", "tripartite"]
-ETAT_DESIGNE = guillemets("l'État")
+ETAT_DESIGNE = guillemets("l’État")
 BLANC = "\u2026" * 12
 """Ce que le projet laisse à remplir à la main (date de signature)."""
-
-_FORMES = {
-    "association": "association régie par la loi du 1er juillet 1901",
-    "gip": "groupement d'intérêt public",
-    "carif": "centre d'animation, de ressources et d'information sur la formation (CARIF)",
-    "oref": "observatoire régional de l'emploi et de la formation (OREF)",
-    "mission_locale": "mission locale",
-    "autre": "",
-}
-
-
-def _part(montant: Decimal, total: Decimal) -> str:
-    return pourcentage(montant / total) if total else pourcentage(Decimal(0))
+BLANC_COURT = "\u2026" * 6
+"""Numéro ou date à compléter à la main dans un visa."""
 
 
 def _convention(c: Convention, tripartite: bool, projet: bool) -> CtxConvention:
-    titre = f"Convention annuelle d'objectifs {c.annee}"
+    titre = f"Convention annuelle d’objectifs {c.annee}"
     return {
         "annee": str(c.annee),
         "numero": c.numero or "",
         "region": c.region,
-        "de_region": de_region(c.region),
+        "de_region": region_de(c).de,
         "titre": titre,
-        "objet": f"programme régional d'animation des missions locales {de_region(c.region)}",
+        "objet": f"programme régional d’animation des missions locales {region_de(c).de}",
         "periode": f"du {date_longue(dt.date(c.annee, 1, 1))} au {date_longue(dt.date(c.annee, 12, 31))}",
         "tripartite": tripartite,
         "projet": projet,
         "mention_projet": "PROJET" if projet else "",
         "entete": f"Convention n°\xa0{c.numero}" if c.numero else f"{titre} — {c.region}",
-        "referentiel": c.ref.source.replace("n° ", "n°\xa0"),
+        "referentiel": typographie(c.ref.source),
+        "afficher_ratio": c.afficher_ratio,
     }
 
 
 def _etat(c: Convention) -> CtxEtat:
     prefet = c.etat.prefet
-    titre = f"{le_prefet(prefet.civilite)} de la région {c.region}"
+    titre = prefet_titre(c)
     partie = (
-        f"L'État, représenté par {nom_complet(prefet.civilite, prefet.prenom, prefet.nom)}, {titre.split(' ', 1)[1]}"
+        f"L’État, représenté par {nom_complet(prefet.civilite, prefet.prenom, prefet.nom)}, {titre.split(' ', 1)[1]}"
     )
     delegue = c.etat.delegataire
     if delegue is None:
-        pour, qualite, nom = "Pour l'État,", titre, f"{prefet.prenom} {prefet.nom}"
+        pour, qualite, nom = "Pour l’État,", titre, f"{prefet.prenom} {prefet.nom}"
     else:
         partie += (
             f", et par délégation par {nom_complet(delegue.civilite, delegue.prenom, delegue.nom)}, {delegue.fonction}"
@@ -111,37 +112,64 @@ def _etat(c: Convention) -> CtxEtat:
         "partie": f"{partie}, ci-après dénommé {ETAT_DESIGNE},",
         "prefet": nom_complet(prefet.civilite, prefet.prenom, prefet.nom),
         "prefet_titre": titre,
+        "prefecture": f"Préfecture {region_de(c).etat}",
+        "comptable": comptable_assignataire(c),
         "signature_pour": pour,
         "signature_qualite": qualite,
         "signature_nom": nom,
+        "imputation": _imputation(c),
     }
+
+
+def _imputation(c: Convention) -> str:
+    """« programme 102, action 03, centre financier …, domaine fonctionnel … » : les éléments saisis."""
+    imputation = c.etat.imputation
+    if imputation is None:
+        return ""
+    elements = (
+        ("programme", imputation.programme),
+        ("action", imputation.action),
+        ("centre financier", imputation.centre_financier),
+        ("domaine fonctionnel", imputation.domaine_fonctionnel),
+    )
+    return ", ".join(f"{nom}\xa0{valeur}" for nom, valeur in elements if valeur)
+
+
+def _visas(c: Convention) -> CtxVisas:
+    """Visas tirés des données : loi de finances de l'année (référentiel), arrêté de délégation de signature."""
+    loi = c.ref.loi_de_finances(c.annee)
+    if loi is None:
+        loi_de_finances = f"la loi {numero(BLANC_COURT)} du {BLANC_COURT} de finances pour {c.annee}"
+    else:
+        loi_de_finances = f"la loi {numero(loi.numero)} du {date_longue(loi.date)} de finances pour {c.annee}"
+    delegue, delegation = c.etat.delegataire, ""
+    if delegue is not None:
+        arrete = delegue.arrete
+        quoi = (
+            f"{numero(BLANC_COURT)} du {BLANC_COURT}"
+            if arrete is None
+            else f"{numero(arrete.numero)} du {date_longue(arrete.date)}"
+        )
+        delegation = (
+            f"l’arrêté préfectoral {quoi} portant délégation de signature à "
+            f"{nom_complet(delegue.civilite, delegue.prenom, delegue.nom)}"
+        )
+    return {"loi_de_finances": loi_de_finances, "delegation": delegation}
 
 
 def _region(c: Convention) -> CtxRegion | None:
     if c.conseil_regional is None:
         return None
-    president, deliberation = c.conseil_regional.president, c.conseil_regional.deliberation
-    fonction = f"{le_president(president.civilite)} du conseil régional {de_region(c.region)}"
-    designation = f"la Région {c.region}"
-    texte_delib = ""
-    partie = (
-        f"La Région {c.region}, représentée par "
-        f"{nom_complet(president.civilite, president.prenom, president.nom)}, {fonction.split(' ', 1)[1]}"
-    )
-    if deliberation is not None:
-        texte_delib = (
-            f"délibération n°\xa0{deliberation.numero} de la commission permanente du conseil régional "
-            f"{de_region(c.region)} du {date_longue(deliberation.date)}"
-        )
-        partie += f", dûment {habilite(president.civilite)} par {texte_delib}"
+    president = c.conseil_regional.president
+    region = partie_region(c)
     return {
-        "partie": f"{partie}, ci-après dénommée {guillemets('la Région')},",
-        "designation": designation,
+        "partie": region["partie"],
+        "designation": region["designation"],
         "president": nom_complet(president.civilite, president.prenom, president.nom),
-        "president_titre": fonction,
-        "deliberation": texte_delib,
-        "signature_pour": f"Pour {designation},",
-        "signature_qualite": f"{le_president(president.civilite)} du conseil régional",
+        "president_titre": region["titre"],
+        "deliberation": region["deliberation"],
+        "signature_pour": f"Pour {region['designation']},",
+        "signature_qualite": region["qualite"],
         "signature_nom": f"{president.prenom} {president.nom}",
     }
 
@@ -149,19 +177,9 @@ def _region(c: Convention) -> CtxRegion | None:
 def _structure(c: Convention) -> CtxStructure:
     s, rep = c.structure, c.structure.representant
     adresse = f"{s.adresse.voie}, {s.adresse.code_postal}\xa0{s.adresse.commune}"
-    forme = _FORMES[s.statut]
+    forme = forme_structure(c)
     fonction = avec_article(rep.civilite, rep.fonction)
-    partie = ", ".join(
-        morceau
-        for morceau in (
-            forme,
-            f"dont le siège est situé {adresse}",
-            f"immatriculée sous le numéro SIRET {siret_affiche(s.siret)}",
-            f"représentée par {nom_complet(rep.civilite, rep.prenom, rep.nom)}, {_sa(fonction)}",
-            f"ci-après dénommée {guillemets('la structure')},",
-        )
-        if morceau
-    )
+    partie = partie_structure(c, fonction)
     return {
         "nom": s.nom,
         "sigle": s.sigle or "",
@@ -174,31 +192,38 @@ def _structure(c: Convention) -> CtxStructure:
         "representant": nom_complet(rep.civilite, rep.prenom, rep.nom),
         "representant_fonction": fonction,
         "partie": partie,
-        "signature_pour": "Pour la structure,",
+        "signature_pour": f"Pour {_la_structure(s.nom, s.forme)},",
         "signature_qualite": fonction,
         "signature_nom": f"{rep.prenom} {rep.nom}",
     }
 
 
-def _sa(fonction_avec_article: str) -> str:
-    """« la présidente » → « sa présidente » ; « l'administratrice » → « son administratrice »."""
-    article, _, reste = fonction_avec_article.partition(" ")
-    if fonction_avec_article.startswith("l'"):
-        return f"son {fonction_avec_article[2:]}"
-    return f"{'sa' if article == 'la' else 'son'} {reste}"
+def _la_structure(nom: str, forme: str) -> str:
+    """« l’Association régionale … », « le Groupement … » ; sinon la forme juridique, ou le nom seul."""
+    avec_article = article_defini(nom)
+    if avec_article is not None:
+        return avec_article
+    if forme == "association":
+        return f"l’association {nom}"
+    if forme == "gip":
+        return f"le groupement d’intérêt public {nom}"
+    return nom
 
 
-def _montants(c: Convention) -> CtxMontants:
+def _montants(c: Convention, tripartite: bool) -> CtxMontants:
     return {
         "total": euros(c.total_programme),
         "total_lettres": euros_en_lettres(c.total_programme),
         "etat": euros(c.total_etat),
         "etat_lettres": euros_en_lettres(c.total_etat),
+        "etat_de": de(euros_en_lettres(c.total_etat)),
         "region": euros(c.total_region),
         "region_lettres": euros_en_lettres(c.total_region),
+        "region_de": de(euros_en_lettres(c.total_region)),
         "autres": euros(c.total_autres),
         "budget_missions_locales": euros(c.budget_missions_locales),
-        "ratio": pourcentage(c.ratio_budget),
+        "ratio": part(c.total_programme, c.budget_missions_locales),
+        "cofinancement_region": cofinancement_region(c, tripartite),
         "seuil": euros(SEUIL_CONVENTION),
     }
 
@@ -226,7 +251,7 @@ def _financements(action: ActionResolue) -> list[CtxFinancement]:
         {
             "financeur": f.libelle,
             "montant": euros(f.montant),
-            "part": _part(f.montant, action.cout),
+            "part": part(f.montant, action.cout),
         }
         for f in action.financements
     ]
@@ -237,8 +262,10 @@ def _action(action: ActionResolue) -> CtxAction:
         "numero": str(action.numero),
         "locale": action.locale,
         "intitule": action.intitule,
-        "pourquoi": list(action.pourquoi),
-        "comment": list(action.comment),
+        "pourquoi": list(action.lignes_pourquoi),
+        "pourquoi_points": _points(action.pourquoi),
+        "comment": list(action.lignes_comment),
+        "comment_points": _points(action.comment),
         "methode": action.methode,
         "echeancier": action.echeancier,
         "indicateurs": list(action.indicateurs),
@@ -246,6 +273,10 @@ def _action(action: ActionResolue) -> CtxAction:
         "financements": _financements(action),
         "etat": euros(action.montant(ETAT)),
     }
+
+
+def _points(points: tuple[Point, ...]) -> list[CtxPoint]:
+    return [{"texte": p.texte, "sous_points": list(p.sous_points)} for p in points]
 
 
 def _somme(actions: list[ActionResolue], financeur: str | None = None) -> str:
@@ -284,29 +315,37 @@ def _annexe(c: Convention) -> CtxAnnexe:
         {
             "financeur": libelle_financeur(f),
             "montant": euros(montant),
-            "part": _part(montant, c.total_programme),
+            "part": part(montant, c.total_programme),
         }
         for f, montant in c.totaux_par_financeur().items()
     ]
     return {
-        "titre": f"Annexe à la convention annuelle d'objectifs {c.annee} — programme régional d'animation "
-        f"des missions locales {de_region(c.region)}",
+        "titre": f"Annexe à la convention annuelle d’objectifs {c.annee} — programme régional d’animation "
+        f"des missions locales et PAIO {region_de(c).de}",
         "missions": missions,
         "financeurs": financeurs,
         "total": euros(c.total_programme),
-        "ratio": pourcentage(c.ratio_budget),
+        "ratio": part(c.total_programme, c.budget_missions_locales),
     }
 
 
 def _versements(c: Convention, projet: bool) -> list[CtxVersement]:
+    prevus = c.versements_prevus
     lignes: list[CtxVersement] = [
-        {"date": date_longue(v.date), "montant": euros(v.montant), "libelle": v.libelle or f"{ordinal(rang)} versement"}
-        for rang, v in enumerate(c.versements_prevus, start=1)
+        {"date": date_longue(v.date), "montant": euros(v.montant), "libelle": v.libelle or _libelle(rang, len(prevus))}
+        for rang, v in enumerate(prevus, start=1)
     ]
-    # L'avance par défaut tombe à la signature : un projet n'en a pas encore la date.
+    # L’avance par défaut tombe à la signature : un projet n’en a pas encore la date, et la
+    # colonne « date » le dit déjà (on ne l’écrit pas deux fois sur la même ligne).
     if c.versements is None and (projet or c.signature.date is None):
         lignes[0]["date"] = "à la signature"
+        lignes[0]["libelle"] = "avance de 80\xa0%"
     return lignes
+
+
+def _libelle(rang: int, nombre: int) -> str:
+    """« versement unique », sinon « 1er versement », « 2e versement »…"""
+    return "versement unique" if nombre == 1 else f"{ordinal(rang)} versement"
 
 
 def construire_contexte(convention: Convention, *, version: Version | None = None, projet: bool = False) -> Contexte:
@@ -330,9 +369,11 @@ def construire_contexte(convention: Convention, *, version: Version | None = Non
         "etat": etat,
         "region": region,
         "structure": structure,
-        "montants": _montants(convention),
+        "montants": _montants(convention, tripartite),
         "versements": _versements(convention, projet),
         "versements_par_defaut": convention.versements is None,
+        "versement_unique": len(convention.versements_prevus) == 1,
+        "visas": _visas(convention),
         "signature": _signature(convention, len(signataires), projet),
         "signataires": signataires,
         "annexe": _annexe(convention),

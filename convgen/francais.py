@@ -19,10 +19,17 @@ l'Imprimerie nationale*) :
 * euro : symbole après le montant, précédé d'une espace insécable U+00A0
   (``45\u202f000,50\xa0€``), toujours avec deux décimales ;
 * pourcentage : espace insécable U+00A0 avant ``%`` (``3,5\xa0%``) ;
-* premier du mois : « 1er », jamais « 1 » ni « 01 » (« 1er mars 2009 ») ;
+* premier du mois : « 1er », jamais « 1 » ni « 01 » (« 1er mars 2009 ») ; une date
+  ne se coupe jamais en fin de ligne : espaces insécables U+00A0 entre ses mots ;
 * ordinaux : 1er/1re, 2e, 3e, jamais « 2ème » ni « 2me » ; les lettres ne sont
-  pas mises en exposant par des caractères Unicode (le gabarit Word peut
-  appliquer le style exposant) ;
+  pas mises en exposant par des caractères Unicode : ``exposants`` découpe le
+  texte et le rendu du .docx met « er » en exposant (``w:vertAlign``) ;
+* espace insécable après « n° » et « Article », et avant « : ; ? ! » ;
+* apostrophe typographique ’ (U+2019) dans tout texte écrit par convgen ; les
+  données restent telles que saisies ;
+* élision devant une voyelle : « d’un million un euros », « d’un euro », mais
+  « de onze euros », « de huit euros » (h aspiré) ;
+* capitales accentuées : « ÉTAT », « ÉCHÉANCIER » (``capitales``) ;
 * guillemets français « » avec espace insécable U+00A0 à l'intérieur ;
 * civilité : « M. » ou « Mme » (sans point), suivie d'une espace insécable pour
   ne jamais finir une ligne ;
@@ -50,11 +57,16 @@ from num2words import num2words  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "accorder",
+    "apostrophes",
+    "article_defini",
     "avec_article",
+    "capitales",
     "date_longue",
+    "de",
     "de_region",
     "euros",
     "euros_en_lettres",
+    "exposants",
     "guillemets",
     "habilite",
     "iban_affiche",
@@ -62,16 +74,19 @@ __all__ = [
     "le_president",
     "nom_complet",
     "nombre_en_lettres",
+    "numero",
     "ordinal",
     "pourcentage",
     "represente",
     "sans_accents",
     "siret_affiche",
+    "typographie",
 ]
 
 # Espaces typographiques.
 ESPACE_INSECABLE = "\u00a0"
 ESPACE_FINE_INSECABLE = "\u202f"
+APOSTROPHE = "\u2019"
 
 _CENTIME = Decimal("0.01")
 _CIVILITES = ("M.", "Mme")
@@ -86,16 +101,19 @@ _BLANCS = re.compile(r"\s+")
 
 
 def date_longue(d: datetime.date) -> str:
-    """Date en toutes lettres, avec « 1er » pour le premier du mois.
+    r"""Date en toutes lettres, avec « 1er » pour le premier du mois.
+
+    Les mots sont liés par des espaces insécables : « 1er mars 2009 » ne se coupe
+    jamais en fin de ligne.
 
     >>> date_longue(datetime.date(2009, 3, 1))
-    '1er mars 2009'
+    '1er\xa0mars\xa02009'
     >>> date_longue(datetime.date(2009, 3, 2))
-    '2 mars 2009'
+    '2\xa0mars\xa02009'
     >>> date_longue(datetime.date(2009, 12, 31))
-    '31 décembre 2009'
+    '31\xa0décembre\xa02009'
     >>> date_longue(datetime.date(2021, 8, 1))
-    '1er août 2021'
+    '1er\xa0août\xa02021'
     """
     # babel écrit « 1 mars 2009 » (format long fr_FR « d MMMM y ») :
     # on remplace seulement le jour.
@@ -103,7 +121,7 @@ def date_longue(d: datetime.date) -> str:
     jour, reste = texte.split(" ", 1)
     if jour != str(d.day):
         raise RuntimeError(f"format de date babel inattendu : {texte!r}")
-    return f"{ordinal(1) if d.day == 1 else jour} {reste}"
+    return ESPACE_INSECABLE.join((ordinal(1) if d.day == 1 else jour, *reste.split()))
 
 
 def ordinal(n: int, feminin: bool = False) -> str:
@@ -301,12 +319,12 @@ def nombre_en_lettres(n: int) -> str:
 
 
 def _euros_en_lettres(n: int) -> str:
-    """Partie entière : « un euro », « deux euros », « un million d'euros »."""
+    """Partie entière : « un euro », « deux euros », « un million d’euros »."""
     mots = nombre_en_lettres(n)
     if n <= 1:  # « zéro euro », « un euro » : singulier
         return f"{mots} euro"
     if _FIN_DE_EUROS.search(mots):
-        return f"{mots} d'euros"
+        return f"{mots} d{APOSTROPHE}euros"
     return f"{mots} euros"
 
 
@@ -331,7 +349,9 @@ def euros_en_lettres(montant: Decimal) -> str:
     >>> euros_en_lettres(Decimal("1234.50"))
     'mille deux cent trente-quatre euros et cinquante centimes'
     >>> euros_en_lettres(Decimal("1000000"))
-    "un million d'euros"
+    'un million d’euros'
+    >>> euros_en_lettres(Decimal("1000001"))
+    'un million un euros'
     >>> euros_en_lettres(Decimal("1200000"))
     'un million deux cent mille euros'
     >>> euros_en_lettres(Decimal("80"))
@@ -448,8 +468,8 @@ def sans_accents(texte: str) -> str:
 def guillemets(texte: str) -> str:
     r"""Guillemets français avec espaces insécables à l'intérieur.
 
-    >>> guillemets("l'État")
-    "«\xa0l'État\xa0»"
+    >>> guillemets("l’État")
+    '«\xa0l’État\xa0»'
     """
     return f"«{ESPACE_INSECABLE}{texte.strip()}{ESPACE_INSECABLE}»"
 
@@ -523,10 +543,10 @@ _PREPOSITIONS_REGIONS = {
 
 
 def de_region(region: str) -> str:
-    """Complément « de la région » : « d'Auvergne », « du Centre », « de Bretagne ».
+    """Complément « de la région » : « d’Auvergne », « du Centre », « de Bretagne ».
 
     >>> de_region("Auvergne"), de_region("Bretagne"), de_region("Île-de-France")
-    ("d'Auvergne", 'de Bretagne', "d'Île-de-France")
+    ('d’Auvergne', 'de Bretagne', 'd’Île-de-France')
     >>> de_region("Centre"), de_region("Pays de la Loire"), de_region("La Réunion")
     ('du Centre', 'des Pays de la Loire', 'de La Réunion')
     >>> de_region("Haute-Normandie")
@@ -537,7 +557,7 @@ def de_region(region: str) -> str:
         return _PREPOSITIONS_REGIONS[nom]
     # « h » aspiré des régions (Haute-, Hauts-) : pas d'élision.
     if nom[:1] in _VOYELLES and not nom.lower().startswith("haut"):
-        return f"d'{nom}"
+        return f"d{APOSTROPHE}{nom}"
     return f"de {nom}"
 
 
@@ -547,9 +567,124 @@ def avec_article(civilite: str, fonction: str) -> str:
     >>> avec_article("Mme", "présidente"), avec_article("M.", "président")
     ('la présidente', 'le président')
     >>> avec_article("Mme", "administratrice provisoire")
-    "l'administratrice provisoire"
+    'l’administratrice provisoire'
     """
     texte = fonction.strip()
     if texte[:1] in _VOYELLES and not texte.lower().startswith("haut"):
-        return f"l'{texte}"
+        return f"l{APOSTROPHE}{texte}"
     return f"{accorder(civilite, 'le', 'la')} {texte}"
+
+
+# --------------------------------------------------------------------------
+# Typographie du texte écrit par convgen (jamais appliquée aux données)
+# --------------------------------------------------------------------------
+
+# Élision devant une voyelle ; « onze », « onzième » et « huit » (h aspiré) n'élident pas,
+# ni les mots en h, trop souvent aspirés (« de Haute-Normandie ») pour être devinés.
+_ELISION = re.compile(r"^[aàâäeéèêëiîïoôöuùûüœAÀÂÄEÉÈÊËIÎÏOÔÖUÙÛÜŒ]")
+_SANS_ELISION = re.compile(r"^(?:onze|onzième|huit)\b", re.IGNORECASE)
+# Genre du premier mot d'un nom de structure, pour l'article qui le précède.
+_FEMININS = frozenset({"association", "union", "federation", "maison", "agence", "fondation", "coordination"})
+_MASCULINS = frozenset(
+    {"groupement", "centre", "observatoire", "comite", "reseau", "institut", "carrefour", "pole", "syndicat"}
+)
+_MOIS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_DATE = re.compile(rf"\b(\d{{1,2}}|1er) ({_MOIS}) (\d{{4}})\b")
+_EXPOSANT = re.compile(r"(?<![\w.,-])(1)(er|re)(?![\w])")
+
+
+def apostrophes(texte: str) -> str:
+    """Apostrophe typographique ’ (U+2019) à la place de l’apostrophe droite.
+
+    >>> apostrophes("l'État et l'association d'Auvergne")
+    'l’État et l’association d’Auvergne'
+    """
+    return texte.replace("'", APOSTROPHE)
+
+
+def typographie(texte: str) -> str:
+    r"""Texte fixe d'un document : apostrophes ’ et espaces insécables à leur place.
+
+    Espace insécable avant « : ; ? ! % » et « » », après « « », « n° » et « Article »,
+    et entre les mots d'une date.
+
+    >>> typographie("Article 3 : l'avance n° 2 ; « l'État » ?")
+    'Article\xa03\xa0: l’avance n°\xa02\xa0; «\xa0l’État\xa0»\xa0?'
+    >>> typographie("une avance de 80 % ; la loi du 1er août 2001 et celle du 12 avril 2000")
+    'une avance de 80\xa0%\xa0; la loi du 1er\xa0août\xa02001 et celle du 12\xa0avril\xa02000'
+    """
+    texte = re.sub(r" ([:;?!»%])", f"{ESPACE_INSECABLE}\\1", apostrophes(texte))
+    texte = re.sub(r"(«|\bn°|\bArticle) ", f"\\1{ESPACE_INSECABLE}", texte)
+    return _DATE.sub(lambda m: ESPACE_INSECABLE.join(m.groups()), texte)
+
+
+def numero(valeur: str) -> str:
+    r"""« n° » suivi d'une espace insécable et du numéro tel que saisi.
+
+    >>> numero("CP-09-0123")
+    'n°\xa0CP-09-0123'
+    """
+    return f"n°{ESPACE_INSECABLE}{valeur.strip()}"
+
+
+def de(texte: str) -> str:
+    """La préposition « de », élidée devant une voyelle (« d’un euro »).
+
+    >>> de("un million un euros"), de("un euro"), de("quarante-cinq mille euros")
+    ('d’un million un euros', 'd’un euro', 'de quarante-cinq mille euros')
+    >>> de("onze euros"), de("huit cents euros"), de("Haute-Normandie")
+    ('de onze euros', 'de huit cents euros', 'de Haute-Normandie')
+    """
+    if _ELISION.match(texte) and not _SANS_ELISION.match(texte):
+        return f"d{APOSTROPHE}{texte}"
+    return f"de {texte}"
+
+
+def article_defini(nom: str) -> str | None:
+    """Le nom d'une structure précédé de l'article défini, si son premier mot en dit le genre.
+
+    Le nom garde sa casse ; un premier mot inconnu (nom propre, sigle) rend ``None`` :
+    on ne devine pas un genre.
+
+    >>> article_defini("Association régionale des missions locales d'Auvergne")
+    "l’Association régionale des missions locales d'Auvergne"
+    >>> article_defini("Groupement d'intérêt public Carif-Oref"), article_defini("Maison de l’emploi")
+    ("le Groupement d'intérêt public Carif-Oref", 'la Maison de l’emploi')
+    >>> article_defini("Observatoire régional"), article_defini("Trajectoires Jeunes") is None
+    ('l’Observatoire régional', True)
+    """
+    premier = sans_accents(re.split(r"[\s'’-]", nom.strip(), maxsplit=1)[0])
+    if premier not in _FEMININS | _MASCULINS:
+        return None
+    if _ELISION.match(nom.strip()):
+        return f"l{APOSTROPHE}{nom.strip()}"
+    return f"{'la' if premier in _FEMININS else 'le'} {nom.strip()}"
+
+
+def capitales(texte: str) -> str:
+    """Texte en capitales, accents gardés (« ÉTAT », jamais « ETAT »).
+
+    >>> capitales("Échéancier de l’État")
+    'ÉCHÉANCIER DE L’ÉTAT'
+    """
+    return texte.upper()
+
+
+def exposants(texte: str) -> list[tuple[str, bool]]:
+    r"""Découpe un texte en morceaux, vrai pour les lettres à mettre en exposant (« 1er », « 1re »).
+
+    Le rendu Word pose ``w:vertAlign`` sur ces morceaux ; le texte lui-même ne change pas.
+
+    >>> exposants("le 1er\xa0mars, article 1er.")
+    [('le 1', False), ('er', True), ('\xa0mars, article 1', False), ('er', True), ('.', False)]
+    >>> exposants("21er, 1erement, 2e")
+    [('21er, 1erement, 2e', False)]
+    """
+    morceaux: list[tuple[str, bool]] = []
+    debut = 0
+    for trouve in _EXPOSANT.finditer(texte):
+        morceaux += [(texte[debut : trouve.start(2)], False), (trouve.group(2), True)]
+        debut = trouve.end(2)
+    if debut < len(texte):
+        morceaux.append((texte[debut:], False))
+    return [m for m in morceaux if m[0]]

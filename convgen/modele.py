@@ -34,10 +34,11 @@ from pydantic import (
     Field,
     Tag,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from convgen.referentiel import ActionType, Referentiel, charger_referentiel
+from convgen.referentiel import ActionType, Point, Referentiel, charger_referentiel
 
 CENTIME = Decimal("0.01")
 LONGUEUR_MAX_TEXTE = 20_000
@@ -137,7 +138,10 @@ Montant = Annotated[Decimal, BeforeValidator(_vers_decimal), AfterValidator(arro
 """Montant en euros, arrondi une fois pour toutes au centime."""
 
 Civilite = Literal["M.", "Mme"]
-Statut = Literal["association", "gip", "carif", "oref", "autre", "mission_locale"]
+FormeJuridique = Literal["association", "gip", "autre"]
+"""Ce qu'est la structure : association, groupement d'intérêt public (personne publique), autre."""
+Statut = Literal["association", "gip", "arml", "carif", "oref", "autre", "mission_locale"]
+"""Rôle de la structure ; ``association`` et ``gip`` (ancien usage) valent forme juridique."""
 
 ETAT = "etat"
 CONSEIL_REGIONAL = "conseil_regional"
@@ -169,10 +173,37 @@ Siret = Annotated[str, Identifiant, AfterValidator(_verifier_texte)]
 """Numéro SIRET tel que saisi (espaces admises) ; sa clé de contrôle est vérifiée par les règles."""
 
 
+class Arrete(_Modele):
+    """Acte visé par son numéro et sa date (arrêté préfectoral de délégation de signature)."""
+
+    numero: Texte
+    date: dt.date
+
+
+class Delegataire(Signataire):
+    """Qui signe « pour le préfet et par délégation »."""
+
+    arrete: Arrete | None = None
+    """L'arrêté préfectoral portant délégation de signature, visé par la convention."""
+
+
+class Imputation(_Modele):
+    """Imputation budgétaire de la contribution de l'État (article 5), chaque élément facultatif."""
+
+    programme: Texte | None = None
+    action: Texte | None = None
+    centre_financier: Texte | None = None
+    domaine_fonctionnel: Texte | None = None
+
+
 class Etat(_Modele):
     prefet: Personne
-    delegataire: Signataire | None = None
+    delegataire: Delegataire | None = None
     """Présent : « Pour le préfet et par délégation, … »."""
+    imputation: Imputation | None = None
+    """Imputation budgétaire détaillée, reprise à l'article 5."""
+    comptable: Texte | None = None
+    """Comptable assignataire, avec son article ; absent : selon l'année et la région (TPG, puis DRFiP)."""
     siret: Siret | None = None
     """SIRET du service de l'État qui attribue la subvention (données essentielles, décret n° 2017-779)."""
     nom_attribuant: Texte | None = None
@@ -202,12 +233,37 @@ class Adresse(_Modele):
 class Structure(_Modele):
     nom: Texte
     sigle: Texte | None = None
-    statut: Statut
+    forme_juridique: FormeJuridique | None = None
+    """Ce qu'est la structure ; absente : déduite de ``statut`` (``association``, ``gip``), sinon ``autre``."""
+    statut: Statut | None = None
+    """Rôle de la structure (ARML, CARIF, OREF…) ; gardé pour compatibilité (``association``, ``gip``)."""
+    registre: Texte | None = None
+    """Association d'Alsace-Moselle : commune du tribunal qui tient son registre (défaut : celle du siège)."""
     siret: Siret
     adresse: Adresse
     representant: Signataire
     iban: Annotated[str, AfterValidator(_verifier_texte)]
     bic: Annotated[str, AfterValidator(_verifier_texte)]
+
+    @model_validator(mode="after")
+    def _forme_ou_statut(self) -> Structure:
+        if self.forme_juridique is None and self.statut is None:
+            raise PydanticCustomError(
+                "forme_absente", "indiquez forme_juridique (association, gip ou autre) ou, à défaut, statut"
+            )
+        return self
+
+    @property
+    def forme(self) -> FormeJuridique:
+        """La forme juridique donnée, ou celle que dit l'ancien ``statut`` (``association``, ``gip``)."""
+        if self.forme_juridique is not None:
+            return self.forme_juridique
+        return "association" if self.statut == "association" else "gip" if self.statut == "gip" else "autre"
+
+    @property
+    def droit_local(self) -> bool:
+        """Association dont le siège est en Moselle, Bas-Rhin ou Haut-Rhin (code civil local, art. 21 à 79-III)."""
+        return self.forme == "association" and self.adresse.code_postal[:2] in {"57", "67", "68"}
 
     @property
     def designation(self) -> str:
@@ -309,13 +365,24 @@ class ActionResolue:
     mission: int
     locale: bool
     intitule: str
-    pourquoi: tuple[str, ...]
-    comment: tuple[str, ...]
+    pourquoi: tuple[Point, ...]
+    """POURQUOI : ceux de l'annexe-type (avec leurs sous-points) ou saisis, puis les ajouts."""
+    comment: tuple[Point, ...]
     methode: str
     echeancier: str
     indicateurs: tuple[str, ...]
     financements: tuple[Financement, ...]
     cout_declare: Decimal | None
+
+    @property
+    def lignes_pourquoi(self) -> tuple[str, ...]:
+        """POURQUOI à plat : chaque point puis ses sous-points."""
+        return tuple(ligne for point in self.pourquoi for ligne in point.lignes)
+
+    @property
+    def lignes_comment(self) -> tuple[str, ...]:
+        """COMMENT à plat : chaque point puis ses sous-points."""
+        return tuple(ligne for point in self.comment for ligne in point.lignes)
 
     @property
     def total_financements(self) -> Decimal:
@@ -330,17 +397,22 @@ class ActionResolue:
         return sum((f.montant for f in self.financements if f.financeur == financeur), Decimal("0.00"))
 
 
+def _points(textes: list[str]) -> tuple[Point, ...]:
+    """Les textes saisis, un point chacun (les données n'imbriquent pas de listes)."""
+    return tuple(Point(texte) for texte in textes)
+
+
 def _resoudre(indice: int, action: ActionAnnexe | ActionLocale, ref: Referentiel, numero: int) -> ActionResolue:
     if isinstance(action, ActionAnnexe):
         type_: ActionType = ref.action(action.numero)
         objectif, intitule = type_.objectif, type_.intitule
-        pourquoi = tuple(action.pourquoi) if action.pourquoi is not None else type_.pourquoi
-        comment = tuple(action.comment) if action.comment is not None else type_.comment
-        pourquoi += tuple(action.pourquoi_ajouts)
-        comment += tuple(action.comment_ajouts)
+        pourquoi = _points(action.pourquoi) if action.pourquoi is not None else type_.pourquoi
+        comment = _points(action.comment) if action.comment is not None else type_.comment
+        pourquoi += _points(action.pourquoi_ajouts)
+        comment += _points(action.comment_ajouts)
     else:
         objectif, intitule = action.objectif, action.intitule
-        pourquoi, comment = tuple(action.pourquoi), tuple(action.comment)
+        pourquoi, comment = _points(action.pourquoi), _points(action.comment)
     return ActionResolue(
         indice=indice,
         numero=numero,
@@ -358,6 +430,13 @@ def _resoudre(indice: int, action: ActionAnnexe | ActionLocale, ref: Referentiel
     )
 
 
+def _oui_non(valeur: Any) -> Any:
+    """« oui »/« non », « vrai »/« faux » (un classeur français) valent ``true``/``false``."""
+    if isinstance(valeur, str):
+        return {"oui": True, "vrai": True, "non": False, "faux": False}.get(valeur.strip().casefold(), valeur)
+    return valeur
+
+
 class Convention(_Modele):
     """Convention annuelle d'objectifs entre l'État, la structure et, le cas échéant, la Région."""
 
@@ -373,6 +452,8 @@ class Convention(_Modele):
     signature: Signature
     versements: list[Versement] | None = None
     actions: Annotated[list[Action], Field(min_length=1)]
+    afficher_ratio: Annotated[bool, BeforeValidator(_oui_non)] = False
+    """Vrai : l'article 3 rapporte le coût du programme au budget des missions locales."""
     referentiel: Literal["circulaire_dgefp_2008_15"] = "circulaire_dgefp_2008_15"
 
     @property

@@ -26,8 +26,9 @@ from pathlib import Path
 
 from convgen.erreurs import Constat, DonneesInvalides, FichierExistant, Gravite
 from convgen.fichiers import champ_csv, ecrire_atomique
-from convgen.francais import de_region, euros
+from convgen.francais import euros
 from convgen.modele import CONSEIL_REGIONAL, ETAT, Convention
+from convgen.parties import region_de
 from convgen.production import examiner_source
 from convgen.regles import SEUIL_CONVENTION
 
@@ -73,7 +74,7 @@ def _sans_blancs(siret: str) -> str:
 
 def _objet(convention: Convention) -> str:
     objet = (
-        f"Programme régional d\u2019animation des missions locales {de_region(convention.region)} : "
+        f"Programme régional d\u2019animation des missions locales {region_de(convention).de} : "
         f"convention annuelle d\u2019objectifs {convention.annee}"
     )
     return objet if len(objet) <= LONGUEUR_MAX_OBJET else objet[: LONGUEUR_MAX_OBJET - 1] + "…"
@@ -91,12 +92,14 @@ def _ligne(convention: Convention, financeur: str) -> dict[str, str]:
     """La ligne d'un attribuant, telle qu'elle sera écrite (``idAttribuant`` vide s'il manque)."""
     c, region = convention, convention.conseil_regional
     if financeur == ETAT:
-        nom = c.etat.nom_attribuant or f"Préfecture de la région {c.region}"
+        nom = c.etat.nom_attribuant or f"Préfecture {region_de(c).etat}"
         siret = c.etat.siret
         conditions, dates = _versements_etat(c)
     else:
         assert region is not None
-        nom = region.nom_attribuant or f"Région {c.region}"
+        # « Région Auvergne », « Collectivité territoriale de Corse » : la désignation sans son article.
+        designation = region_de(c).collectivite.designation.split(" ", 1)[1]
+        nom = region.nom_attribuant or designation[:1].upper() + designation[1:]
         siret = region.siret
         # L'échéancier de la convention est celui de l'État ; celui de la Région suit ses propres
         # règles : on publie la période de la convention, que le schéma admet (« AAAA-MM-JJ/AAAA-MM-JJ »).

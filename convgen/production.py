@@ -175,6 +175,7 @@ def produire_examen(
     d'envoyer les tâches). ``connus`` : chemin → sha256 des fichiers que le journal du lot dit avoir
     écrits ; une reprise peut remplacer ceux-là, s'ils sont intacts, et rien d'autre.
     """
+    examen = examen.pour_version(version)
     resultat = Production(examen.fichier, version or "auto", Statut.REFUSE, examen.constats)
     if examen.convention is None or not examen.accepte(strict=strict):
         return resultat

@@ -10,6 +10,7 @@ et lues à la demande (aucune lecture de fichier à l'import du module).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ import yaml
 __all__ = [
     "NOM_PAR_DEFAUT",
     "ActionType",
+    "LoiDeFinances",
     "Mission",
     "Objectif",
+    "Point",
     "Referentiel",
     "charger_referentiel",
     "referentiel_depuis_donnees",
@@ -56,14 +59,36 @@ class Objectif:
 
 
 @dataclass(frozen=True)
+class Point:
+    """Un élément d'une liste de l'annexe, avec ses sous-points éventuels (listes imbriquées de la circulaire)."""
+
+    texte: str
+    sous_points: tuple[str, ...] = ()
+
+    @property
+    def lignes(self) -> tuple[str, ...]:
+        """Le point puis ses sous-points, une ligne chacun."""
+        return (self.texte, *self.sous_points)
+
+
+@dataclass(frozen=True)
 class ActionType:
     """Une action type de l'annexe : QUOI (intitulé), POURQUOI et COMMENT."""
 
     numero: int
     objectif: int
     intitule: str
-    pourquoi: tuple[str, ...]
-    comment: tuple[str, ...]
+    pourquoi: tuple[Point, ...]
+    comment: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class LoiDeFinances:
+    """La loi de finances d'une année, visée par les conventions de cette année."""
+
+    annee: int
+    numero: str
+    date: dt.date
 
 
 @dataclass(frozen=True)
@@ -75,6 +100,7 @@ class Referentiel:
     missions: tuple[Mission, ...]
     objectifs: tuple[Objectif, ...]
     actions: tuple[ActionType, ...]
+    lois_de_finances: tuple[LoiDeFinances, ...] = ()
 
     def mission(self, numero: int) -> Mission:
         """Renvoie la mission de ce numéro (``KeyError`` si elle n'existe pas)."""
@@ -96,6 +122,10 @@ class Referentiel:
             if action.numero == numero:
                 return action
         raise KeyError(f"Action type inconnue dans le référentiel {self.nom!r} : {numero!r}")
+
+    def loi_de_finances(self, annee: int) -> LoiDeFinances | None:
+        """La loi de finances de l'année, ou ``None`` si la table du référentiel ne la connaît pas."""
+        return next((loi for loi in self.lois_de_finances if loi.annee == annee), None)
 
     def mission_de_objectif(self, numero_objectif: int) -> Mission:
         """Renvoie la mission à laquelle se rattache l'objectif (``KeyError`` s'il n'existe pas)."""
@@ -203,6 +233,40 @@ def _textes(donnees: Mapping[str, object], cle: str, ou: str) -> tuple[str, ...]
     return tuple(str(element) for element in elements)
 
 
+def _points(donnees: Mapping[str, object], cle: str, ou: str) -> tuple[Point, ...]:
+    """Une liste de points : un texte, ou ``{texte, sous_points}`` pour une liste imbriquée."""
+    elements = _liste(donnees.get(cle), f"{ou}, champ {cle!r}")
+    if not elements:
+        raise ValueError(f"{ou} : le champ {cle!r} ne doit pas être vide.")
+    points = []
+    for rang, element in enumerate(elements, start=1):
+        if isinstance(element, str) and element.strip():
+            points.append(Point(element))
+            continue
+        ou_p = f"{ou}, champ {cle!r}, point n° {rang}"
+        point = _dict(element, ou_p)
+        if set(point) != {"texte", "sous_points"}:
+            raise ValueError(f"{ou_p} : un texte, ou les seules clés 'texte' et 'sous_points', sont attendus.")
+        points.append(Point(_texte(point, "texte", ou_p), _textes(point, "sous_points", ou_p)))
+    return tuple(points)
+
+
+def _lois_de_finances(racine: Mapping[str, object], ou: str) -> tuple[LoiDeFinances, ...]:
+    """Table facultative des lois de finances, une par année, sans doublon."""
+    lois = []
+    for rang, brut in enumerate(_liste(racine.get("lois_de_finances", []), f"{ou}, lois_de_finances"), start=1):
+        ou_l = f"{ou}, loi de finances n° {rang} de la liste"
+        element = _dict(brut, ou_l)
+        date = element.get("date")
+        if not isinstance(date, dt.date):
+            raise ValueError(f"{ou_l} : le champ 'date' doit être une date AAAA-MM-JJ.")
+        lois.append(LoiDeFinances(_entier(element, "annee", ou_l), _texte(element, "numero", ou_l), date))
+    annees = [loi.annee for loi in lois]
+    if len(set(annees)) != len(annees):
+        raise ValueError(f"{ou} : une année figure deux fois dans lois_de_finances.")
+    return tuple(lois)
+
+
 def _verifier_numerotation(numeros: list[int], quoi: str, ou: str) -> None:
     attendus = list(range(1, len(numeros) + 1))
     if numeros != attendus:
@@ -263,8 +327,8 @@ def referentiel_depuis_donnees(donnees: object, nom: str) -> Referentiel:
                 numero=_entier(element, "numero", ou_a),
                 objectif=_entier(element, "objectif", ou_a),
                 intitule=_texte(element, "intitule", ou_a),
-                pourquoi=_textes(element, "pourquoi", ou_a),
-                comment=_textes(element, "comment", ou_a),
+                pourquoi=_points(element, "pourquoi", ou_a),
+                comment=_points(element, "comment", ou_a),
             )
         )
 
@@ -296,4 +360,5 @@ def referentiel_depuis_donnees(donnees: object, nom: str) -> Referentiel:
         missions=tuple(missions),
         objectifs=tuple(objectifs),
         actions=tuple(actions),
+        lois_de_finances=_lois_de_finances(racine, ou),
     )

@@ -11,9 +11,10 @@ Les chemins des actions désignent leur position dans les données d'entrée
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def _nom_mission_locale(convention: Convention, constat: Signaler) -> Iterator[C
 @regle(
     "financement-incoherent",
     Gravite.ERREUR,
-    "Coût déclaré différent de la somme des financements, financement négatif ou absent, "
+    "Coût déclaré différent de la somme des financements, financement négatif, nul ou absent, "
     "aucune contribution de l'État.",
 )
 def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat]:
@@ -105,6 +106,12 @@ def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat
             if financement.montant < 0:
                 yield constat(
                     f"montant négatif ({euros(financement.montant)}) pour {financement.libelle}",
+                    f"{chemin}.financements[{j}].montant",
+                )
+            elif financement.montant == 0:  # un financeur à zéro euro n'engage rien : la ligne n'a pas de sens
+                yield constat(
+                    f"financement nul ({euros(financement.montant)}) pour {financement.libelle} : "
+                    "donnez son montant ou retirez la ligne",
                     f"{chemin}.financements[{j}].montant",
                 )
         if action.cout_declare is not None and action.cout_declare != action.total_financements:
@@ -120,9 +127,20 @@ def _financements(convention: Convention, constat: Signaler) -> Iterator[Constat
 @regle(
     "versements-incoherents",
     Gravite.ERREUR,
-    "Les versements ne totalisent pas la contribution de l'État ou tombent hors de l'année.",
+    "Les versements ne totalisent pas la contribution de l'État ou tombent hors de l'année ; signature trop tardive "
+    "pour l'échéancier par défaut.",
 )
 def _versements(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    signature = convention.signature.date
+    if convention.versements is None and signature and signature >= dt.date(convention.annee, 10, 1):
+        # L'échéancier par défaut verse le solde le 1er octobre, après l'avance à la signature.
+        yield constat(
+            f"signée le {date_longue(signature)}, la convention ne peut pas suivre l'échéancier par défaut "
+            "(avance de 80\u00a0% à la signature, solde de 20\u00a0% le 1er octobre) : saisissez les versements "
+            "(« versements »)",
+            "signature.date",
+        )
+        return
     if convention.versements is None:
         # Échéancier par défaut : l'avance tombe à la signature, qui doit donc être dans l'année.
         hors = [v for v in convention.versements_prevus if v.date.year != convention.annee]
@@ -193,11 +211,25 @@ def _bic(convention: Convention, constat: Signaler) -> Iterator[Constat]:
         yield constat(f"BIC « {convention.structure.bic} » invalide : {motif}", "structure.bic")
 
 
+def part(montant: Decimal, total: Decimal) -> str:
+    r"""Part d'un montant dans un total ; « moins de 0,01 % » plutôt qu'un 0,00 % trompeur.
+
+    >>> part(Decimal("1"), Decimal("4")), part(Decimal("1"), Decimal("1000000")), part(Decimal("0"), Decimal("0"))
+    ('25,00\xa0%', 'moins de 0,01\xa0%', '0,00\xa0%')
+    """
+    if not total:
+        return pourcentage(Decimal(0))
+    texte = pourcentage(montant / total)
+    if montant and texte == pourcentage(Decimal(0)):
+        return f"moins de {pourcentage(Decimal('0.0001'))}"
+    return texte
+
+
 def _message_ratio(convention: Convention, fourchette: tuple[Decimal, Decimal], qualificatif: str) -> str:
     bas, haut = (pourcentage(b, 0) for b in fourchette)
     return (
         f"le programme ({euros(convention.total_programme)}) représente "
-        f"{pourcentage(convention.ratio_budget)} du budget des missions locales "
+        f"{part(convention.total_programme, convention.budget_missions_locales)} du budget des missions locales "
         f"({euros(convention.budget_missions_locales)}), hors de la fourchette {qualificatif} "
         f"de {bas} à {haut} (circulaire §3)"
     )
@@ -247,8 +279,8 @@ LONGUEUR_MAX_COLONNE = 1200
 def _colonnes_annexe(action: ActionResolue) -> list[tuple[str, str, str]]:
     """(colonne de l'annexe, champ des données, texte) pour chaque colonne de texte libre d'une action."""
     return [
-        ("pourquoi", "pourquoi", "\n".join(action.pourquoi)),
-        ("comment", "comment", "\n".join(action.comment)),
+        ("pourquoi", "pourquoi", "\n".join(action.lignes_pourquoi)),
+        ("comment", "comment", "\n".join(action.lignes_comment)),
         ("qui fait quoi", "methode", "\n".join((action.methode, *action.indicateurs))),
         ("échéancier", "echeancier", action.echeancier),
     ]
@@ -299,14 +331,56 @@ def _region_non_signataire(convention: Convention, constat: Signaler) -> Iterato
         )
 
 
-@regle("seuil-convention", Gravite.INFO, "Contribution de l'État au regard du seuil de 23 000 € (décret 2001-495).")
+@regle(
+    "seuil-convention",
+    Gravite.INFO,
+    "Contribution de l'État au regard du seuil de 23 000 € (décret 2001-495), ou d'un GIP, personne publique.",
+)
 def _seuil(convention: Convention, constat: Signaler) -> Iterator[Constat]:
     total, seuil = convention.total_etat, euros(SEUIL_CONVENTION)
+    if convention.structure.forme == "gip":
+        # La loi n° 2000-321 (art. 10) vise les organismes de droit privé ; un GIP est une personne publique.
+        yield constat(
+            f"contribution de l'État de {euros(total)} à un groupement d'intérêt public, personne morale de droit "
+            "public : l'obligation de convention de la loi n° 2000-321 (art. 10 ; décret n° 2001-495), qui vise les "
+            "organismes de droit privé, ne s'applique pas ; la convention procède de la circulaire DGEFP n° 2008-15",
+            "structure.forme_juridique" if convention.structure.forme_juridique else "structure.statut",
+        )
+        return
     if total > SEUIL_CONVENTION:
         message = f"contribution de l'État de {euros(total)}, au-delà de {seuil} : la convention est obligatoire"
     else:
         message = f"contribution de l'État de {euros(total)}, ne dépassant pas {seuil} : la convention est facultative"
     yield constat(f"{message} (loi n° 2000-321, art. 10 ; décret n° 2001-495)", "")
+
+
+@regle(
+    "visa-a-completer",
+    Gravite.ALERTE,
+    "Le référentiel ne connaît pas la loi de finances de l'année : son visa reste à compléter à la main.",
+)
+def _visa_loi_de_finances(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    if convention.ref.loi_de_finances(convention.annee) is None:
+        yield constat(
+            f"la loi de finances pour {convention.annee} n'est pas dans la table du référentiel : son visa porte "
+            "un numéro et une date à compléter à la main",
+            "annee",
+        )
+
+
+@regle(
+    "delegation-sans-arrete",
+    Gravite.ALERTE,
+    "Un délégataire signe sans que l'arrêté préfectoral de délégation soit donné : son visa reste à compléter.",
+)
+def _delegation_sans_arrete(convention: Convention, constat: Signaler) -> Iterator[Constat]:
+    delegataire = convention.etat.delegataire
+    if delegataire is not None and delegataire.arrete is None:
+        yield constat(
+            f"{delegataire.prenom} {delegataire.nom} signe par délégation du préfet sans arrêté de délégation : "
+            "ajoutez etat.delegataire.arrete (numero, date), sinon le visa porte un numéro et une date à compléter",
+            "etat.delegataire",
+        )
 
 
 _ORDRE = {Gravite.ERREUR: 0, Gravite.ALERTE: 1, Gravite.INFO: 2}
@@ -325,6 +399,8 @@ class Examen:
     fichier: str
     convention: Convention | None
     constats: list[Constat]
+    lignes: dict[str, int] = field(default_factory=dict)
+    """Ligne de chaque champ dans le fichier (YAML), pour situer les constats ajoutés ensuite."""
 
     @property
     def erreurs(self) -> list[Constat]:
@@ -333,6 +409,16 @@ class Examen:
     @property
     def alertes(self) -> list[Constat]:
         return [c for c in self.constats if c.gravite is Gravite.ALERTE]
+
+    def pour_version(self, version: str | None) -> Examen:
+        """L'examen complété des constats propres à la version produite (bipartite imposée…)."""
+        if self.convention is None:
+            return self
+        propres = [
+            replace(c, fichier=self.fichier, ligne=_ligne(c.chemin, self.lignes))
+            for c in regles_juridiques.constats_de_version(self.convention, version)
+        ]
+        return replace(self, constats=sorted([*self.constats, *propres], key=_ordre_lecture)) if propres else self
 
     def accepte(self, *, strict: bool = False) -> bool:
         """Vrai si la convention peut être produite (en mode strict, sans alerte non plus)."""
@@ -356,7 +442,7 @@ def examiner(chemin: str | Path) -> Examen:
     except DonneesInvalides as exc:
         return Examen(fichier, None, sorted(exc.constats, key=_ordre_lecture))
     constats = [replace(c, fichier=fichier, ligne=_ligne(c.chemin, lignes)) for c in valider(convention)]
-    return Examen(fichier, convention, sorted(constats, key=_ordre_lecture))
+    return Examen(fichier, convention, sorted(constats, key=_ordre_lecture), lignes)
 
 
 def _ordre_lecture(constat: Constat) -> tuple[int, int]:
@@ -370,3 +456,7 @@ def _ligne(chemin: str, lignes: dict[str, int]) -> int | None:
             return lignes[chemin]
         chemin = chemin.rsplit(".", 1)[0] if "." in chemin else ""
     return None
+
+
+# Les règles de cohérence juridique s'inscrivent dans REGLES à leur import (elles utilisent ``regle``).
+from convgen import regles_juridiques  # noqa: E402

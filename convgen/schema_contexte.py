@@ -41,6 +41,8 @@ class CtxConvention(TypedDict):
     """Texte de l'en-tête : « Convention n° DRTEFP-AUV-2009-007 » ou, sans numéro, le titre et la région."""
     referentiel: str
     """Titre complet de la circulaire qui fonde l'annexe."""
+    afficher_ratio: bool
+    """Vrai si l'article 3 rapporte le coût du programme au budget des missions locales (``afficher_ratio``)."""
 
 
 @with_config(_DOCUMENTE)
@@ -50,13 +52,21 @@ class CtxEtat(TypedDict):
     prefet: str
     """« M. Dominique Schmitt »."""
     prefet_titre: str
-    """« le préfet de la région Auvergne » ou « la préfète de la région Auvergne »."""
+    """« le préfet de la région Auvergne », « la préfète de la région Auvergne », « le préfet de La Réunion »."""
+    prefecture: str
+    """Timbre : « Préfecture de la région Auvergne », « Préfecture de La Réunion »."""
+    comptable: str
+    """Comptable assignataire : « le trésorier-payeur général de la région Auvergne » (2009), « le directeur
+    régional des finances publiques … » ensuite, ou celui saisi (``etat.comptable``)."""
     signature_pour: str
     """Tête du bloc de signature : « Pour l'État, » ou « Pour le préfet de la région … et par délégation, »."""
     signature_qualite: str
     """Qualité du signataire : « le préfet de la région Auvergne » ou « la directrice régionale … »."""
     signature_nom: str
     """Prénom et nom du signataire : « Claire Martin »."""
+    imputation: str
+    """Imputation budgétaire saisie : « programme 102, action 03, centre financier …, domaine fonctionnel … »,
+    ou chaîne vide."""
 
 
 @with_config(_DOCUMENTE)
@@ -105,7 +115,8 @@ class CtxStructure(TypedDict):
     partie: str
     """Paragraphe de comparution de la structure, après son nom."""
     signature_pour: str
-    """« Pour la structure, »."""
+    """« Pour l’Association régionale des missions locales d’Auvergne, » : article selon le premier mot du nom,
+    sinon selon la forme juridique, sinon le nom seul."""
     signature_qualite: str
     """« la présidente »."""
     signature_nom: str
@@ -122,16 +133,23 @@ class CtxMontants(TypedDict):
     """Contribution de l'État."""
     etat_lettres: str
     """Contribution de l'État en toutes lettres."""
+    etat_de: str
+    """La même précédée de « de », élidé : « de soixante mille euros », « d’un million un euros »."""
     region: str
     """Contribution du conseil régional (« 0,00 € » s'il n'en apporte pas)."""
     region_lettres: str
     """Contribution du conseil régional en toutes lettres."""
+    region_de: str
+    """La même précédée de « de », élidé : « de trente-huit mille euros », « d’un euro »."""
     autres: str
     """Total des autres financeurs."""
     budget_missions_locales: str
     """Budget global des missions locales de la région."""
     ratio: str
-    """Coût du programme rapporté à ce budget : « 2,89 % »."""
+    """Coût du programme rapporté à ce budget : « 2,89 % » (« moins de 0,01 % » plutôt que 0,00 %)."""
+    cofinancement_region: str
+    """Version bipartite où la Région finance : phrase de l'article 4 qui mentionne son apport, hors convention ;
+    sinon chaîne vide."""
     seuil: str
     """Seuil de conventionnement obligatoire : « 23 000,00 € »."""
 
@@ -143,7 +161,26 @@ class CtxVersement(TypedDict):
     montant: str
     """« 45 000,50 € »."""
     libelle: str
-    """« avance de 80 % à la signature », le libellé saisi, sinon « 1er versement », « 2e versement »…"""
+    """« avance de 80 % à la signature » (« avance de 80 % » quand la date dit déjà « à la signature »), le libellé
+    saisi, sinon « versement unique » ou « 1er versement », « 2e versement »…"""
+
+
+@with_config(_DOCUMENTE)
+class CtxVisas(TypedDict):
+    loi_de_finances: str
+    """« la loi n° 2008-1425 du 27 décembre 2008 de finances pour 2009 » ; numéro et date laissés en blanc pour
+    une année que le référentiel ne connaît pas."""
+    delegation: str
+    """« l’arrêté préfectoral n° … du … portant délégation de signature à Mme Claire Martin » quand un délégataire
+    signe (numéro et date en blanc sans ``etat.delegataire.arrete``), sinon chaîne vide."""
+
+
+@with_config(_DOCUMENTE)
+class CtxPoint(TypedDict):
+    texte: str
+    """Le point."""
+    sous_points: list[str]
+    """Ses sous-points (liste imbriquée de l'annexe-type), souvent vide."""
 
 
 @with_config(_DOCUMENTE)
@@ -187,9 +224,13 @@ class CtxAction(TypedDict):
     intitule: str
     """QUOI : l'intitulé de l'action."""
     pourquoi: list[str]
-    """POURQUOI : les objectifs de l'action."""
+    """POURQUOI : les objectifs de l'action, à plat (sous-points compris, à la suite de leur point)."""
+    pourquoi_points: list[CtxPoint]
+    """POURQUOI en liste imbriquée : chaque point et ses sous-points."""
     comment: list[str]
-    """COMMENT : les actions."""
+    """COMMENT : les actions, à plat (sous-points compris)."""
+    comment_points: list[CtxPoint]
+    """COMMENT en liste imbriquée : chaque point et ses sous-points."""
     methode: str
     """QUI FAIT QUOI : la méthode et l'organisation."""
     echeancier: str
@@ -209,7 +250,7 @@ class CtxObjectif(TypedDict):
     numero: str
     """« 1 » à « 6 »."""
     intitule: str
-    """Intitulé de l'objectif, tel que la circulaire l'écrit."""
+    """Intitulé de l'objectif, tel que l'écrit son intertitre dans l'annexe-type de la circulaire."""
     actions: list[CtxAction]
     """Actions de l'objectif, par numéro."""
     total: str
@@ -223,7 +264,7 @@ class CtxMission(TypedDict):
     numero: str
     """Numéro romain : « I » à « IV »."""
     intitule: str
-    """« MISSION FORMATION/ ECHANGE »."""
+    """« MISSION FORMATION/ ÉCHANGE »."""
     objectifs: list[CtxObjectif]
     """Objectifs de la mission qui ont au moins une action."""
     total: str
@@ -235,7 +276,8 @@ class CtxMission(TypedDict):
 @with_config(_DOCUMENTE)
 class CtxAnnexe(TypedDict):
     titre: str
-    """« Annexe à la convention … »."""
+    """« Annexe à la convention annuelle d’objectifs 2009 — programme régional d’animation des missions locales
+    et PAIO d’Auvergne »."""
     missions: list[CtxMission]
     """Missions qui ont au moins une action, dans l'ordre de la circulaire."""
     financeurs: list[CtxFinancement]
@@ -264,6 +306,10 @@ class Contexte(TypedDict):
     """Échéancier de la contribution de l'État."""
     versements_par_defaut: bool
     """Vrai si l'échéancier est celui que convgen propose (aucun n'était saisi)."""
+    versement_unique: bool
+    """Vrai si la contribution de l'État est versée en une seule fois."""
+    visas: CtxVisas
+    """Visas qui dépendent des données (loi de finances de l'année, arrêté de délégation)."""
     signature: CtxSignature
     """Lieu, date et nombre d'exemplaires."""
     signataires: list[CtxSignataire]

@@ -27,8 +27,9 @@ if str(DOSSIER) not in sys.path:
 from docx import Document  # noqa: E402
 from docx.document import Document as DocumentWord  # noqa: E402
 from fabrique.annexe import annexe  # noqa: E402
-from fabrique.clauses import articles_6_a_14, signatures  # noqa: E402
-from fabrique.convention import article_5, articles_1_a_4, page_de_titre, parties, preambule  # noqa: E402
+from fabrique.articles import articles  # noqa: E402
+from fabrique.clauses import signatures  # noqa: E402
+from fabrique.convention import page_de_titre, parties, preambule  # noqa: E402
 from fabrique.paquet import enregistrer, nettoyer_paquet, proprietes, reglages, theme  # noqa: E402
 from fabrique.styles import entete_pied, mise_en_page, numerotation, styles  # noqa: E402
 
@@ -49,9 +50,7 @@ def fabriquer() -> DocumentWord:
     page_de_titre(doc)
     parties(doc)
     preambule(doc)
-    articles_1_a_4(doc)
-    article_5(doc)
-    articles_6_a_14(doc)
+    articles(doc)
     signatures(doc)
     annexe(doc)
     proprietes(doc)

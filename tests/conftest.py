@@ -42,7 +42,7 @@ def modifier(donnees: dict[str, Any], changements: dict[str, Any]) -> dict[str, 
         if valeur is SUPPRIMER:
             del cible[dernier]
         else:
-            cible[dernier] = valeur
+            cible[dernier] = copy.deepcopy(valeur)  # les tables de paramètres restent intactes
     return donnees
 
 

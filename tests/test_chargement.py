@@ -76,8 +76,8 @@ VT = "Association\x0brégionale"  # tabulation verticale collée depuis un table
         pytest.param({"etat.prefet.civilite": "Mlle"}, "donnee-invalide", "etat.prefet.civilite",
                      "valeur « Mlle » non prévue ; valeurs possibles : 'M.' ou 'Mme'", id="civilite-mlle"),
         pytest.param({"structure.statut": "sarl"}, "donnee-invalide", "structure.statut",
-                     "valeur « sarl » non prévue ; valeurs possibles : 'association', 'gip', 'carif', 'oref', "
-                     "'autre' ou 'mission_locale'", id="statut-inconnu"),
+                     "valeur « sarl » non prévue ; valeurs possibles : 'association', 'gip', 'arml', 'carif', "
+                     "'oref', 'autre' ou 'mission_locale'", id="statut-inconnu"),
         pytest.param({"structure.adresse.code_postal": "3500"}, "donnee-invalide", "structure.adresse.code_postal",
                      "« 3500 » n'a pas la forme attendue (un code postal a cinq chiffres)", id="code-postal"),
         pytest.param({"structure.nom": VT}, "texte-invalide", "structure.nom",
@@ -172,13 +172,13 @@ def test_lignes_yaml_dans_les_constats(exemples: Path) -> None:
 @pytest.mark.parametrize(
     ("avant", "apres", "chemin", "ligne", "message"),
     [
-        pytest.param(", commune: Rennes}", "}", "structure.adresse.commune", 18, "champ obligatoire absent",
+        pytest.param(", commune: Rennes}", "}", "structure.adresse.commune", 19, "champ obligatoire absent",
                      id="absent-ligne-du-parent"),
-        pytest.param("date: 2009-03-02", "date: 2009-02-30", "signature.date", 23,
+        pytest.param("date: 2009-03-02", "date: 2009-02-30", "signature.date", 24,
                      "une date est attendue (AAAA-MM-JJ)", id="30-fevrier"),
-        pytest.param("date: 2009-03-02", "date: 2009-13-02", "signature.date", 23,
+        pytest.param("date: 2009-03-02", "date: 2009-13-02", "signature.date", 24,
                      "une date est attendue (AAAA-MM-JJ)", id="mois-13"),
-        pytest.param("numero: 16", "numero: 17", "actions[3].numero", 43,
+        pytest.param("numero: 16", "numero: 17", "actions[3].numero", 44,
                      "l'annexe-type ne compte pas d'action n° 17 (actions 1 à 16)", id="action-17"),
     ],
 )  # fmt: skip
@@ -308,7 +308,7 @@ def test_lire_rend_les_lignes_du_yaml(exemples: Path) -> None:
     donnees, lignes = lire(exemples / "bretagne_2009_bipartite.yaml")
     assert donnees["region"] == "Bretagne"
     assert {c: lignes[c] for c in ("annee", "structure.adresse.code_postal", "actions[4].objectif")} == {
-        "annee": 3, "structure.adresse.code_postal": 18, "actions[4].objectif": 50,
+        "annee": 3, "structure.adresse.code_postal": 19, "actions[4].objectif": 51,
     }  # fmt: skip
 
 

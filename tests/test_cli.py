@@ -44,7 +44,7 @@ def test_valider_trois_erreurs_une_ligne_chacune() -> None:
     assert erreurs == [
         "  erreur  siret-invalide — ligne 18, structure.siret : SIRET « 77567223100022 » invalide : clé de contrôle "
         "fausse",
-        "  erreur  versements-incoherents — ligne 27, versements[1].date : versement du 15 janvier 2010 hors de "
+        "  erreur  versements-incoherents — ligne 27, versements[1].date : versement du 15\xa0janvier\xa02010 hors de "
         "l'année 2009",
         "  erreur  financement-incoherent — ligne 41, actions[1].cout : le coût déclaré de l'action n° 4 "
         "(33\u202f000,00\xa0€) diffère de la somme de ses financements (31\u202f000,00\xa0€)",
@@ -180,8 +180,8 @@ def test_gabarit_copier_exige_un_docx(tmp_path: Path) -> None:
     ("variable", "option", "attendu"),
     [
         (True, False, "Gabarit du service : Bretagne"),
-        (True, True, "CONVENTION ANNUELLE D'OBJECTIFS 2009"),
-        (False, False, "CONVENTION ANNUELLE D'OBJECTIFS 2009"),
+        (True, True, "CONVENTION ANNUELLE D’OBJECTIFS 2009"),
+        (False, False, "CONVENTION ANNUELLE D’OBJECTIFS 2009"),
     ],
     ids=["variable", "option-l-emporte", "gabarit-livre"],
 )

@@ -38,15 +38,16 @@ def valeur(contexte: Any, chemin: str) -> Any:
 
 
 CHAINES = [
-    ("auvergne", "convention.periode", "du 1er janvier 2009 au 31 décembre 2009"),
+    ("auvergne", "convention.periode", "du 1er\xa0janvier\xa02009 au 31\xa0décembre\xa02009"),
     ("auvergne", "convention.entete", "Convention n°\xa0DRTEFP-AUV-2009-007"),
-    ("auvergne", "convention.objet", "programme régional d'animation des missions locales d'Auvergne"),
-    ("bretagne", "convention.objet", "programme régional d'animation des missions locales de Bretagne"),
+    ("auvergne", "convention.objet", "programme régional d’animation des missions locales d’Auvergne"),
+    ("bretagne", "convention.objet", "programme régional d’animation des missions locales de Bretagne"),
     ("auvergne", "convention.mention_projet", ""),
-    ("auvergne", "signature.date", "1er mars 2009"),
-    ("auvergne", "signature.mention", "Fait à Clermont-Ferrand, le 1er mars 2009, en trois exemplaires originaux."),
-    ("bretagne", "signature.date", "2 mars 2009"),
-    ("bretagne", "signature.mention", "Fait à Rennes, le 2 mars 2009, en deux exemplaires originaux."),
+    ("auvergne", "signature.date", "1er\xa0mars\xa02009"),
+    ("auvergne", "signature.mention",
+     "Fait à Clermont-Ferrand, le 1er\xa0mars\xa02009, en trois exemplaires originaux."),
+    ("bretagne", "signature.date", "2\xa0mars\xa02009"),
+    ("bretagne", "signature.mention", "Fait à Rennes, le 2\xa0mars\xa02009, en deux exemplaires originaux."),
     ("auvergne", "montants.total", "101\u202f000,50\xa0€"),
     ("auvergne", "montants.total_lettres", "cent un mille euros et cinquante centimes"),
     ("auvergne", "montants.etat", "60\u202f000,50\xa0€"),
@@ -66,23 +67,23 @@ CHAINES = [
     ("auvergne", "structure.siret", "443\xa0061\xa0841\xa000047"),
     ("auvergne", "structure.iban", "FR76\xa03000\xa06000\xa00112\xa03456\xa07890\xa0189"),
     ("auvergne", "etat.partie",
-     "L'État, représenté par M.\xa0Dominique Schmitt, préfet de la région Auvergne, et par délégation par "
-     "Mme\xa0Claire Martin, directrice régionale du travail, de l'emploi et de la formation professionnelle "
-     "d'Auvergne, ci-après dénommé «\xa0l'État\xa0»,"),
+     "L’État, représenté par M.\xa0Dominique Schmitt, préfet de la région Auvergne, et par délégation par "
+     "Mme\xa0Claire Martin, directrice régionale du travail, de l’emploi et de la formation professionnelle "
+     "d’Auvergne, ci-après dénommé «\xa0l’État\xa0»,"),
     ("auvergne", "region.partie",
-     "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d'Auvergne, dûment "
-     "habilité par délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional d'Auvergne du "
-     "16 février 2009, ci-après dénommée «\xa0la Région\xa0»,"),
+     "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d’Auvergne, dûment "
+     "habilité par délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional d’Auvergne du "
+     "16\xa0février\xa02009, ci-après dénommée «\xa0la Région\xa0»,"),
     ("auvergne", "structure.partie",
-     "association régie par la loi du 1er juillet 1901, dont le siège est situé 12, rue de l'Éclache, "
+     "régie par la loi du 1er\xa0juillet\xa01901, dont le siège est situé 12, rue de l’Éclache, "
      "63000\xa0Clermont-Ferrand, immatriculée sous le numéro SIRET 443\xa0061\xa0841\xa000047, représentée "
      "par Mme\xa0Hélène Martin, sa présidente, ci-après dénommée «\xa0la structure\xa0»,"),
     ("bretagne", "etat.partie",
-     "L'État, représenté par M.\xa0Jean Daubigny, préfet de la région Bretagne, et par délégation par "
-     "M.\xa0Yves Le Goff, directeur régional du travail, de l'emploi et de la formation professionnelle de "
-     "Bretagne, ci-après dénommé «\xa0l'État\xa0»,"),
+     "L’État, représenté par M.\xa0Jean Daubigny, préfet de la région Bretagne, et par délégation par "
+     "M.\xa0Yves Le Goff, directeur régional du travail, de l’emploi et de la formation professionnelle de "
+     "Bretagne, ci-après dénommé «\xa0l’État\xa0»,"),
     ("bretagne", "structure.partie",
-     "association régie par la loi du 1er juillet 1901, dont le siège est situé 3, place de la Gare, "
+     "régie par la loi du 1er\xa0juillet\xa01901, dont le siège est situé 3, place de la Gare, "
      "35000\xa0Rennes, immatriculée sous le numéro SIRET 775\xa0672\xa0231\xa000021, représentée par "
      "M.\xa0Loïc Kerhervé, son président, ci-après dénommée «\xa0la structure\xa0»,"),
     ("bretagne", "region", None),
@@ -112,27 +113,28 @@ SANS_DELEGATION = {"etat.delegataire": SUPPRIMER}
         ("bretagne", {**SANS_DELEGATION, "etat.prefet.civilite": "Mme"}, "etat.prefet_titre",
          "la préfète de la région Bretagne"),
         ("bretagne", {**SANS_DELEGATION, "etat.prefet.civilite": "Mme"}, "etat.partie",
-         "L'État, représenté par Mme\xa0Jean Daubigny, préfète de la région Bretagne, ci-après dénommé "
-         "«\xa0l'État\xa0»,"),
+         "L’État, représenté par Mme\xa0Jean Daubigny, préfète de la région Bretagne, ci-après dénommé "
+         "«\xa0l’État\xa0»,"),
         ("bretagne", {**SANS_DELEGATION, "etat.prefet.civilite": "Mme"}, "signataires.0",
-         {"pour": "Pour l'État,", "qualite": "la préfète de la région Bretagne", "nom": "Jean Daubigny"}),
+         {"pour": "Pour l’État,", "qualite": "la préfète de la région Bretagne", "nom": "Jean Daubigny"}),
         ("auvergne", {"etat.prefet.civilite": "Mme"}, "signataires.0.pour",
          "Pour la préfète de la région Auvergne et par délégation,"),
         ("auvergne", {"conseil_regional.president.civilite": "Mme"}, "region.president_titre",
-         "la présidente du conseil régional d'Auvergne"),
+         "la présidente du conseil régional d’Auvergne"),
         ("auvergne", {"conseil_regional.president.civilite": "Mme"}, "region.signature_qualite",
          "la présidente du conseil régional"),
         ("auvergne", {"conseil_regional.president.civilite": "Mme"}, "region.partie",
-         "La Région Auvergne, représentée par Mme\xa0René Souchon, présidente du conseil régional d'Auvergne, "
+         "La Région Auvergne, représentée par Mme\xa0René Souchon, présidente du conseil régional d’Auvergne, "
          "dûment habilitée par délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional "
-         "d'Auvergne du 16 février 2009, ci-après dénommée «\xa0la Région\xa0»,"),
+         "d’Auvergne du 16\xa0février\xa02009, ci-après dénommée «\xa0la Région\xa0»,"),
         ("auvergne", {"conseil_regional.deliberation": SUPPRIMER}, "region.partie",
-         "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d'Auvergne, "
-         "ci-après dénommée «\xa0la Région\xa0»,"),
+         "La Région Auvergne, représentée par M.\xa0René Souchon, président du conseil régional d’Auvergne, "
+         "dûment habilité par délibération n°\xa0… du …, ci-après dénommée «\xa0la Région\xa0»,"),
         ("auvergne", {"structure.representant.civilite": "M.", "structure.representant.fonction": "président"},
          "structure.representant_fonction", "le président"),
         ("auvergne", {"structure.representant.fonction": "administratrice provisoire"}, "signataires.2",
-         {"pour": "Pour la structure,", "qualite": "l'administratrice provisoire", "nom": "Hélène Martin"}),
+         {"pour": "Pour l’Association régionale des missions locales d’Auvergne,",
+          "qualite": "l’administratrice provisoire", "nom": "Hélène Martin"}),
     ],
     ids=["prefet", "prefete", "prefete-partie", "prefete-signe", "prefete-delegation", "presidente",
          "presidente-signe", "presidente-partie", "sans-deliberation", "president-structure", "administratrice"],
@@ -146,13 +148,13 @@ def test_titres_accordes(exemple: str, changements: dict[str, Any], chemin: str,
 
 ETAT_AUVERGNE = (
     "Pour le préfet de la région Auvergne et par délégation,",
-    "la directrice régionale du travail, de l'emploi et de la formation professionnelle d'Auvergne",
+    "la directrice régionale du travail, de l’emploi et de la formation professionnelle d’Auvergne",
     "Claire Martin",
 )
-STRUCTURE_AUVERGNE = ("Pour la structure,", "la présidente", "Hélène Martin")
+STRUCTURE_AUVERGNE = ("Pour l’Association régionale des missions locales d’Auvergne,", "la présidente", "Hélène Martin")
 ETAT_BRETAGNE = (
     "Pour le préfet de la région Bretagne et par délégation,",
-    "le directeur régional du travail, de l'emploi et de la formation professionnelle de Bretagne",
+    "le directeur régional du travail, de l’emploi et de la formation professionnelle de Bretagne",
     "Yves Le Goff",
 )
 
@@ -163,7 +165,8 @@ ETAT_BRETAGNE = (
         ("auvergne", None, [ETAT_AUVERGNE, ("Pour la Région Auvergne,", "le président du conseil régional",
                                             "René Souchon"), STRUCTURE_AUVERGNE], "trois"),
         ("auvergne", "bipartite", [ETAT_AUVERGNE, STRUCTURE_AUVERGNE], "deux"),
-        ("bretagne", None, [ETAT_BRETAGNE, ("Pour la structure,", "le président", "Loïc Kerhervé")], "deux"),
+        ("bretagne", None, [ETAT_BRETAGNE, ("Pour l’Association régionale des missions locales de Bretagne,",
+                             "le président", "Loïc Kerhervé")], "deux"),
     ],
     ids=["auvergne", "auvergne-bipartite", "bretagne"],
 )  # fmt: skip
@@ -183,11 +186,11 @@ def test_tripartite_sans_region_refusee() -> None:
 
 
 VERSEMENTS_AUVERGNE = [
-    ("1er avril 2009", "45\u202f000,50\xa0€", "1er versement"),
-    ("1er octobre 2009", "15\u202f000,00\xa0€", "2e versement"),
+    ("1er\xa0avril\xa02009", "45\u202f000,50\xa0€", "1er versement"),
+    ("1er\xa0octobre\xa02009", "15\u202f000,00\xa0€", "2e versement"),
 ]
 AVANCE_BRETAGNE = ("137\u202f600,00\xa0€", "avance de 80\xa0% à la signature")
-SOLDE_BRETAGNE = ("1er octobre 2009", "34\u202f400,00\xa0€", "solde de 20\xa0%")
+SOLDE_BRETAGNE = ("1er\xa0octobre\xa02009", "34\u202f400,00\xa0€", "solde de 20\xa0%")
 
 
 @pytest.mark.parametrize(
@@ -195,8 +198,8 @@ SOLDE_BRETAGNE = ("1er octobre 2009", "34\u202f400,00\xa0€", "solde de 20\xa0%
     [
         ("auvergne", VERSEMENTS_AUVERGNE),
         ("auvergne-projet", VERSEMENTS_AUVERGNE),
-        ("bretagne", [("2 mars 2009", *AVANCE_BRETAGNE), SOLDE_BRETAGNE]),
-        ("bretagne-projet", [("à la signature", *AVANCE_BRETAGNE), SOLDE_BRETAGNE]),
+        ("bretagne", [("2\xa0mars\xa02009", *AVANCE_BRETAGNE), SOLDE_BRETAGNE]),
+        ("bretagne-projet", [("à la signature", "137\u202f600,00\xa0€", "avance de 80\xa0%"), SOLDE_BRETAGNE]),
     ],
     ids=["auvergne", "auvergne-projet", "bretagne-par-defaut", "bretagne-projet"],
 )
@@ -297,7 +300,7 @@ def test_annexe_numerotation(exemple: str, transformer: Callable[[dict[str, Any]
         ("bretagne", "annexe.financeurs",
          [("État", "172\u202f000,00\xa0€", "90,53\xa0%"),
           ("Fonds social européen (FSE)", "12\u202f000,00\xa0€", "6,32\xa0%"),
-          ("Chambre régionale de commerce & d'industrie", "6\u202f000,00\xa0€", "3,16\xa0%")]),
+          ("Chambre régionale de commerce & d’industrie", "6\u202f000,00\xa0€", "3,16\xa0%")]),
     ],
     ids=["auvergne-action-1", "auvergne-synthese", "bretagne-synthese"],
 )  # fmt: skip
@@ -372,3 +375,103 @@ def test_chaque_cle_documentee_dans_le_schema() -> None:
 def test_mention_des_exemplaires_accordee(exemplaires: int, fin: str) -> None:
     convention = convention_exemple("bretagne", {"signature.exemplaires": exemplaires})
     assert construire_contexte(convention)["signature"]["mention"].endswith(fin)
+
+
+# --- Parties selon la région, l'année et la forme juridique (issue 8) ----------------------------------
+
+GIP = {"structure.statut": "carif", "structure.forme_juridique": "gip", "structure.nom": "Carif-Oref de Bretagne"}
+ALSACE = {"region": "Alsace", "structure.adresse.code_postal": "67000", "structure.adresse.commune": "Strasbourg"}
+DELIB = {"conseil_regional.deliberation": SUPPRIMER}
+
+
+@pytest.mark.parametrize(
+    ("exemple", "changements", "chemin", "attendu"),
+    [
+        ("auvergne", {"region": "Corse"}, "region.partie",
+         "La Collectivité territoriale de Corse, représentée par M.\xa0René Souchon, président du conseil exécutif de "
+         "Corse, dûment habilité par délibération n°\xa0CP-09-0123 de l’Assemblée de Corse du 16\xa0février\xa02009, "
+         "ci-après dénommée «\xa0la Région\xa0»,"),
+        ("auvergne", {"region": "Corse", "annee": 2018}, "region.designation", "la Collectivité de Corse"),
+        ("auvergne", {"region": "Corse"}, "region.signature_qualite", "le président du conseil exécutif de Corse"),
+        ("auvergne", {"region": "Corse"}, "etat.prefet_titre", "le préfet de Corse"),
+        ("auvergne", {"region": "La Réunion"}, "etat.prefet_titre", "le préfet de La Réunion"),
+        ("auvergne", {"region": "La Réunion"}, "etat.prefecture", "Préfecture de La Réunion"),
+        ("auvergne", {"region": "La Réunion", **DELIB}, "region.partie",
+         "La Région Réunion, représentée par M.\xa0René Souchon, président du conseil régional de La Réunion, dûment "
+         "habilité par délibération n°\xa0… du …, ci-après dénommée «\xa0la Région\xa0»,"),
+        ("auvergne", {"region": "La Réunion"}, "region.deliberation", "délibération n°\xa0CP-09-0123 de la "
+         "commission permanente du conseil régional de La Réunion du 16\xa0février\xa02009"),
+        ("auvergne", {"region": "Mayotte", "annee": 2012}, "region.partie",
+         "Le Département de Mayotte, représenté par M.\xa0René Souchon, président du conseil général de Mayotte, "
+         "dûment habilité par délibération n°\xa0CP-09-0123 de la commission permanente du conseil général de "
+         "Mayotte du 16\xa0février\xa02009, ci-après dénommé «\xa0la Région\xa0»,"),
+        ("auvergne", {}, "etat.comptable", "le trésorier-payeur général de la région Auvergne"),
+        ("auvergne", {"annee": 2012}, "etat.comptable", "le directeur régional des finances publiques de la région "
+         "Auvergne"),
+        ("auvergne", {"etat.comptable": "le receveur des finances"}, "etat.comptable", "le receveur des finances"),
+        ("auvergne", {"region": "Guyane", "annee": 2016}, "etat.prefecture", "Préfecture de la Guyane"),
+        ("bretagne", GIP, "structure.partie",
+         "groupement d’intérêt public, dont le siège est situé 3, place de la Gare, 35000\xa0Rennes, immatriculé sous "
+         "le numéro SIRET 775\xa0672\xa0231\xa000021, représenté par M.\xa0Loïc Kerhervé, son président, ci-après "
+         "dénommé «\xa0la structure\xa0»,"),
+        ("bretagne", {**GIP, "structure.nom": "Groupement d'intérêt public Carif-Oref"}, "structure.forme", ""),
+        ("bretagne", {"structure.statut": "autre", "structure.nom": "Trajectoires Jeunes"}, "structure.forme", ""),
+        ("bretagne", {**ALSACE, "structure.nom": "Réseau des missions locales"}, "structure.forme",
+         "association inscrite au registre des associations du tribunal d’instance de Strasbourg, régie par les "
+         "articles\xa021 à 79-III du code civil local"),
+        ("bretagne", {**ALSACE, "structure.registre": "Illkirch-Graffenstaden"}, "structure.forme",
+         "inscrite au registre des associations du tribunal d’instance d’Illkirch-Graffenstaden, régie par les "
+         "articles\xa021 à 79-III du code civil local"),
+        ("bretagne", {**ALSACE, "region": "Grand Est", "annee": 2021}, "structure.forme",
+         "inscrite au registre des associations du tribunal judiciaire de Strasbourg, régie par les articles\xa021 à "
+         "79-III du code civil local"),
+        ("bretagne", {"region": "Lorraine", "structure.adresse.code_postal": "57000"}, "structure.partie",
+         "inscrite au registre des associations du tribunal d’instance de Rennes, régie par les articles\xa021 à "
+         "79-III du code civil local, dont le siège est situé 3, place de la Gare, 57000\xa0Rennes, immatriculée sous "
+         "le numéro SIRET 775\xa0672\xa0231\xa000021, représentée par M.\xa0Loïc Kerhervé, son président, ci-après "
+         "dénommée «\xa0la structure\xa0»,"),
+        ("bretagne", {}, "montants.cofinancement_region", ""),
+        ("auvergne", {}, "montants.cofinancement_region", ""),
+        ("bretagne", {"budget_missions_locales": "100000000000"}, "montants.ratio", "moins de 0,01\xa0%"),
+        ("bretagne", {"actions[0].financements[1].montant": "0.01"},
+         "annexe.financeurs.1.part", "moins de 0,01\xa0%"),
+    ],
+    ids=["corse-2009", "corse-2018", "corse-signe", "prefet-corse", "prefet-reunion", "prefecture-reunion",
+         "reunion-sans-deliberation", "reunion-deliberation", "mayotte-2012", "tpg-2009", "drfip-2012",
+         "comptable-saisi", "guyane-2016", "gip", "gip-nomme", "autre-forme", "alsace-association-nommee-autrement",
+         "alsace-registre", "grand-est-2021", "moselle", "bipartite-sans-region", "tripartite", "ratio-infime",
+         "part-infime"],
+)  # fmt: skip
+def test_parties_selon_region_et_forme(exemple: str, changements: dict[str, Any], chemin: str, attendu: str) -> None:
+    assert valeur(construire_contexte(convention_exemple(exemple, changements)), chemin) == attendu
+
+
+def test_bipartite_imposee_mentionne_le_cofinancement_de_la_region() -> None:
+    """La version bipartite ne tait pas l'argent de la Région : l'article 4 le dit, hors convention."""
+    contexte = construire_contexte(convention_exemple("auvergne"), version="bipartite")
+    assert contexte["montants"]["cofinancement_region"] == (
+        "La Région Auvergne, qui n’est pas partie à la présente convention, apporte au programme un cofinancement "
+        "de trente-huit mille euros (38\u202f000,00\xa0€), détaillé dans l’annexe\xa0; il est régi par ses propres "
+        "décisions et n’engage pas l’État."
+    )
+
+
+@pytest.mark.parametrize(
+    ("nom", "forme", "attendu"),
+    [
+        ("Association régionale des missions locales de Bretagne", "association",
+         "Pour l’Association régionale des missions locales de Bretagne,"),
+        ("Groupement d’intérêt public Carif-Oref de Bretagne", "gip",
+         "Pour le Groupement d’intérêt public Carif-Oref de Bretagne,"),
+        ("Maison de l’emploi de Rennes", "autre", "Pour la Maison de l’emploi de Rennes,"),
+        ("Trajectoires Jeunes", "association", "Pour l’association Trajectoires Jeunes,"),
+        ("Carif-Oref Bretagne", "gip", "Pour le groupement d’intérêt public Carif-Oref Bretagne,"),
+        ("ARML Bretagne", "autre", "Pour ARML Bretagne,"),
+    ],
+)  # fmt: skip
+def test_bloc_de_signature_nomme_la_structure(nom: str, forme: str, attendu: str) -> None:
+    """Jamais « Pour la structure » : l'article vient du premier mot du nom, sinon de la forme juridique."""
+    changements = {"structure.nom": nom, "structure.forme_juridique": forme, "structure.statut": SUPPRIMER}
+    contexte = construire_contexte(convention_exemple("bretagne", changements))
+    assert contexte["structure"]["signature_pour"] == attendu
+    assert contexte["signataires"][-1]["pour"] == attendu

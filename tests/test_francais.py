@@ -39,13 +39,13 @@ def test_doctests() -> None:
 @pytest.mark.parametrize(
     ("d", "attendu"),
     [
-        (datetime.date(2009, 3, 1), "1er mars 2009"),
-        (datetime.date(2009, 3, 2), "2 mars 2009"),
-        (datetime.date(2009, 12, 31), "31 décembre 2009"),
-        (datetime.date(2009, 1, 1), "1er janvier 2009"),
-        (datetime.date(2009, 2, 10), "10 février 2009"),
-        (datetime.date(2021, 8, 1), "1er août 2021"),
-        (datetime.datetime(2009, 3, 1, 14, 30), "1er mars 2009"),
+        (datetime.date(2009, 3, 1), "1er\xa0mars\xa02009"),
+        (datetime.date(2009, 3, 2), "2\xa0mars\xa02009"),
+        (datetime.date(2009, 12, 31), "31\xa0décembre\xa02009"),
+        (datetime.date(2009, 1, 1), "1er\xa0janvier\xa02009"),
+        (datetime.date(2009, 2, 10), "10\xa0février\xa02009"),
+        (datetime.date(2021, 8, 1), "1er\xa0août\xa02021"),
+        (datetime.datetime(2009, 3, 1, 14, 30), "1er\xa0mars\xa02009"),
     ],
 )
 def test_date_longue(d: datetime.date, attendu: str) -> None:
@@ -118,10 +118,10 @@ def test_euros_refuse_non_fini(valeur: str) -> None:
         ("45000", "quarante-cinq mille euros"),
         ("75000.50", "soixante-quinze mille euros et cinquante centimes"),
         ("1234.50", "mille deux cent trente-quatre euros et cinquante centimes"),
-        ("1000000", "un million d'euros"),
-        ("2000000", "deux millions d'euros"),
-        ("1000000000", "un milliard d'euros"),
-        ("2000000000", "deux milliards d'euros"),
+        ("1000000", "un million d’euros"),
+        ("2000000", "deux millions d’euros"),
+        ("1000000000", "un milliard d’euros"),
+        ("2000000000", "deux milliards d’euros"),
         ("1200000", "un million deux cent mille euros"),
         ("1000001", "un million un euros"),
         ("80", "quatre-vingts euros"),
@@ -134,7 +134,7 @@ def test_euros_refuse_non_fini(valeur: str) -> None:
         ("0.50", "cinquante centimes"),
         ("0.01", "un centime"),
         ("0.80", "quatre-vingts centimes"),
-        ("1000000.21", "un million d'euros et vingt et un centimes"),
+        ("1000000.21", "un million d’euros et vingt et un centimes"),
         ("23000.00", "vingt-trois mille euros"),
         ("0.005", "un centime"),  # arrondi au demi supérieur
     ],
@@ -318,7 +318,7 @@ montants = st.decimals(
 def test_propriete_euros_en_lettres(montant: Decimal) -> None:
     texte = euros_en_lettres(montant)
     assert "zéro centime" not in texte
-    assert texte.endswith(("euro", "euros", "d'euros", "centime", "centimes"))
+    assert texte.endswith(("euro", "euros", "d’euros", "centime", "centimes"))
     assert "  " not in texte and texte == texte.strip()
 
 

@@ -82,7 +82,7 @@ def test_montant_booleen_refuse(saisi: bool) -> None:
         pytest.param(
             "bretagne_2009_bipartite.yaml",
             {"etat": "172000.00", "Fonds social européen (FSE)": "12000.00",
-             "Chambre régionale de commerce & d'industrie": "6000.00"},
+             "Chambre régionale de commerce & d’industrie": "6000.00"},
             "190000.00",
             "306.45",  # 190 000 / 6 200 000
             id="bretagne-sans-region",
@@ -144,19 +144,21 @@ def test_actions_locales_numerotees_17_18_19_dans_l_ordre_des_donnees() -> None:
 
 
 REF_4 = charger_referentiel().action(4)
+POURQUOI_4, COMMENT_4 = (tuple(p.texte for p in points) for points in (REF_4.pourquoi, REF_4.comment))
+"""Les points de l'action n° 4 de l'annexe-type (elle n'a pas de sous-points)."""
 VEILLE = "Mettre à disposition une veille juridique mensuelle"  # « pourquoi_ajouts » de l'action n° 4 (actions[1])
 
 
 @pytest.mark.parametrize(
     ("changements", "pourquoi", "comment"),
     [
-        pytest.param({"pourquoi_ajouts": SUPPRIMER}, REF_4.pourquoi, REF_4.comment, id="annexe-type-seule"),
-        pytest.param({}, (*REF_4.pourquoi, VEILLE), REF_4.comment, id="pourquoi-ajoute"),
-        pytest.param({"pourquoi": ["R"], "pourquoi_ajouts": []}, ("R",), REF_4.comment, id="pourquoi-remplace"),
-        pytest.param({"pourquoi": ["R"]}, ("R", VEILLE), REF_4.comment, id="pourquoi-remplace-et-ajoute"),
-        pytest.param({"comment_ajouts": ["C"]}, (*REF_4.pourquoi, VEILLE), (*REF_4.comment, "C"), id="comment-ajoute"),
-        pytest.param({"comment": ["X", "Y"]}, (*REF_4.pourquoi, VEILLE), ("X", "Y"), id="comment-remplace"),
-        pytest.param({"comment": ["X"], "comment_ajouts": ["C"]}, (*REF_4.pourquoi, VEILLE), ("X", "C"),
+        pytest.param({"pourquoi_ajouts": SUPPRIMER}, POURQUOI_4, COMMENT_4, id="annexe-type-seule"),
+        pytest.param({}, (*POURQUOI_4, VEILLE), COMMENT_4, id="pourquoi-ajoute"),
+        pytest.param({"pourquoi": ["R"], "pourquoi_ajouts": []}, ("R",), COMMENT_4, id="pourquoi-remplace"),
+        pytest.param({"pourquoi": ["R"]}, ("R", VEILLE), COMMENT_4, id="pourquoi-remplace-et-ajoute"),
+        pytest.param({"comment_ajouts": ["C"]}, (*POURQUOI_4, VEILLE), (*COMMENT_4, "C"), id="comment-ajoute"),
+        pytest.param({"comment": ["X", "Y"]}, (*POURQUOI_4, VEILLE), ("X", "Y"), id="comment-remplace"),
+        pytest.param({"comment": ["X"], "comment_ajouts": ["C"]}, (*POURQUOI_4, VEILLE), ("X", "C"),
                      id="comment-remplace-et-ajoute"),
     ],
 )  # fmt: skip
@@ -165,7 +167,8 @@ def test_pourquoi_et_comment_remplaces_ou_completes(
 ) -> None:
     conv = convention({f"actions[1].{cle}": valeur for cle, valeur in changements.items()})
     (resolue,) = [a for a in conv.actions_resolues if a.numero == 4]
-    assert (resolue.intitule, resolue.pourquoi, resolue.comment) == (REF_4.intitule, pourquoi, comment)
+    assert (resolue.intitule, resolue.lignes_pourquoi, resolue.lignes_comment) == (REF_4.intitule, pourquoi, comment)
+    assert all(not p.sous_points for p in (*resolue.pourquoi, *resolue.comment))
 
 
 # --- Échéancier par défaut -----------------------------------------------------------
@@ -289,3 +292,88 @@ def test_texte_quelconque_garde_ou_refuse(texte: str, champ: str) -> None:
     assert not interdits and normalise.strip()
     garde = conv.structure.nom if champ == "structure.nom" else conv.actions[0].methode
     assert garde == normalise
+
+
+@pytest.mark.parametrize(
+    ("changements", "forme", "droit_local"),
+    [
+        ({}, "association", False),  # ancien usage : statut « association »
+        ({"structure.statut": "gip"}, "gip", False),
+        ({"structure.statut": "carif"}, "autre", False),
+        ({"structure.statut": "carif", "structure.forme_juridique": "gip"}, "gip", False),
+        ({"structure.statut": SUPPRIMER, "structure.forme_juridique": "association"}, "association", False),
+        ({"structure.adresse.code_postal": "67000"}, "association", True),
+        ({"structure.adresse.code_postal": "57000"}, "association", True),
+        ({"structure.adresse.code_postal": "68100"}, "association", True),
+        ({"structure.adresse.code_postal": "69000"}, "association", False),
+        ({"structure.adresse.code_postal": "67000", "structure.forme_juridique": "gip"}, "gip", False),
+    ],
+    ids=["statut-association", "statut-gip", "role-seul", "role-et-forme", "forme-seule", "bas-rhin", "moselle",
+         "haut-rhin", "rhone", "gip-strasbourg"],
+)  # fmt: skip
+def test_forme_juridique_distincte_du_role(changements: dict[str, Any], forme: str, droit_local: bool) -> None:
+    structure = convention(changements).structure
+    assert (structure.forme, structure.droit_local) == (forme, droit_local)
+
+
+def test_ni_forme_ni_statut_refuse() -> None:
+    with pytest.raises(DonneesInvalides) as exc:
+        depuis_donnees(modifier(donnees_valides(), {"structure.statut": SUPPRIMER}))
+    assert [(c.code, c.chemin) for c in exc.value.constats] == [("champ-manquant", "structure")]
+    assert "forme_juridique" in exc.value.constats[0].message
+
+
+@pytest.mark.parametrize(
+    ("valeur", "code"),
+    [("association", None), ("gip", None), ("autre", None), ("carif", "donnee-invalide")],
+)
+def test_forme_juridique_valeurs(valeur: str, code: str | None) -> None:
+    donnees = modifier(donnees_valides(), {"structure.forme_juridique": valeur})
+    if code is None:
+        assert depuis_donnees(donnees).structure.forme == valeur
+    else:
+        with pytest.raises(DonneesInvalides) as exc:
+            depuis_donnees(donnees)
+        assert [(c.code, c.chemin) for c in exc.value.constats] == [(code, "structure.forme_juridique")]
+
+
+def test_comptable_saisi() -> None:
+    comptable = "le receveur général des finances"
+    assert convention({"etat.comptable": comptable}).etat.comptable == comptable
+    assert convention().etat.comptable is None
+
+
+@pytest.mark.parametrize(
+    ("valeur", "attendu"),
+    [(True, True), ("oui", True), ("Vrai", True), ("non", False), ("FAUX", False), (SUPPRIMER, False),
+     ("peut-être", None)],
+)  # fmt: skip
+def test_afficher_ratio(valeur: Any, attendu: bool | None) -> None:
+    """Booléen, ou « oui »/« non » d'un classeur français ; absent : le ratio reste hors de l'article 3."""
+    donnees = donnees_valides()
+    donnees["afficher_ratio"] = valeur
+    if valeur is SUPPRIMER:
+        del donnees["afficher_ratio"]
+    if attendu is None:
+        with pytest.raises(DonneesInvalides) as exc:
+            depuis_donnees(donnees)
+        assert [(c.code, c.chemin) for c in exc.value.constats] == [("donnee-invalide", "afficher_ratio")]
+    else:
+        assert depuis_donnees(donnees).afficher_ratio is attendu
+
+
+@pytest.mark.parametrize(
+    ("arrete", "code"),
+    [({"numero": "09-0012", "date": "2009-01-12"}, None), ({"numero": "09-0012"}, "champ-manquant"),
+     ({"numero": "09-0012", "date": "2009-01-12", "objet": "x"}, "champ-inconnu")],
+)  # fmt: skip
+def test_arrete_de_delegation(arrete: dict[str, str], code: str | None) -> None:
+    donnees = modifier(donnees_valides(), {"etat.delegataire.arrete": arrete})
+    if code is None:
+        delegataire = depuis_donnees(donnees).etat.delegataire
+        assert delegataire is not None and delegataire.arrete is not None
+        assert (delegataire.arrete.numero, delegataire.arrete.date) == ("09-0012", dt.date(2009, 1, 12))
+    else:
+        with pytest.raises(DonneesInvalides) as exc:
+            depuis_donnees(donnees)
+        assert [c.code for c in exc.value.constats] == [code]

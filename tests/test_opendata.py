@@ -69,10 +69,10 @@ def test_une_convention_tripartite_donne_une_ligne_par_attribuant() -> None:
         "idAttribuant": SIRET_ETAT,
         "dateConvention": "2009-03-01",
         "referenceDecision": "DRTEFP-AUV-2009-007",
-        "nomBeneficiaire": "Association régionale des missions locales d'Auvergne",
+        "nomBeneficiaire": "Association régionale des missions locales d’Auvergne",
         "idBeneficiaire": "44306184100047",
         "rnaBeneficiaire": "",
-        "objet": "Programme régional d’animation des missions locales d'Auvergne : "
+        "objet": "Programme régional d’animation des missions locales d’Auvergne : "
         "convention annuelle d’objectifs 2009",
         "montant": "60000.50",
         "nature": "aide en numéraire",

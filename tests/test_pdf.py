@@ -61,17 +61,17 @@ def pdfs(convertisseur: Convertisseur, tmp_path_factory: pytest.TempPathFactory)
 # --- Contenu du PDF -----------------------------------------------------------------------
 
 CHAINES = [
-    ("auvergne", "CONVENTION ANNUELLE D'OBJECTIFS 2009"),
+    ("auvergne", "CONVENTION ANNUELLE D’OBJECTIFS 2009"),
     ("auvergne", "Convention n° DRTEFP-AUV-2009-007"),
-    ("auvergne", "relative au programme régional d'animation des missions locales d'Auvergne"),
-    ("auvergne", "L'État, représenté par M. Dominique Schmitt, préfet de la région Auvergne"),
-    ("auvergne", "La Région Auvergne, représentée par M. René Souchon, président du conseil régional d'Auvergne"),
-    ("auvergne", "Association régionale des missions locales d'Auvergne (ARML Auvergne), association régie"),
-    ("auvergne", "s'élève à 101 000,50 €, soit cent un mille euros et cinquante centimes."),
+    ("auvergne", "relative au programme régional d’animation des missions locales d’Auvergne"),
+    ("auvergne", "L’État, représenté par M. Dominique Schmitt, préfet de la région Auvergne"),
+    ("auvergne", "La Région Auvergne, représentée par M. René Souchon, président du conseil régional d’Auvergne"),
+    ("auvergne", "Association régionale des missions locales d’Auvergne (ARML Auvergne), régie par la loi"),
+    ("auvergne", "s’élève à 101 000,50 €, soit cent un mille euros et cinquante centimes."),
     ("auvergne", "soixante mille euros et cinquante centimes (60 000,50 €)"),
     ("auvergne", "Fait à Clermont-Ferrand, le 1er mars 2009, en trois exemplaires originaux."),
     ("auvergne", "Total de la mission IV : 8 000,00 €, dont État : 0,00 €"),
-    ("bretagne", "CONVENTION ANNUELLE D'OBJECTIFS 2009"),
+    ("bretagne", "CONVENTION ANNUELLE D’OBJECTIFS 2009"),
     ("bretagne", "Convention n° DRTEFP-BRE-2009-002"),
     ("bretagne", "Fait à Rennes, le 2 mars 2009, en deux exemplaires originaux."),
     ("bretagne", "cent soixante-douze mille euros (172 000,00 €)"),
@@ -255,7 +255,7 @@ def test_pdf_metadonnees_concordantes_et_reproductible(outils: None, tmp_path: P
     assert premier == second
     chemin = tmp_path / "bretagne.pdf"
     chemin.write_bytes(premier)
-    titre = "Convention annuelle d'objectifs 2009 — programme régional d'animation des missions locales de Bretagne"
+    titre = "Convention annuelle d’objectifs 2009 — programme régional d’animation des missions locales de Bretagne"
     with pikepdf.open(chemin) as pdf:
         info, xmp = pdf.docinfo, pdf.open_metadata()
         assert str(info["/Title"]) == xmp["dc:title"] == titre

@@ -119,9 +119,16 @@ def test_nom_de_fichier_reste_dans_la_sortie(tmp_path: Path, region: str, nom: s
 
     (production,) = produire(entree, sortie)
 
+    # Le nom est assaini quoi que dise la donnée ; une région inconnue est de plus refusée (region-inconnue).
+    assert nom_document(convention_exemple("bretagne", {"region": region})) == nom
+    tout = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    if region not in ("Auvergne", "Provence-Alpes-Côte d'Azur"):
+        assert production.statut == Statut.REFUSE
+        assert [c.code for c in production.constats if c.gravite.value == "erreur"] == ["region-inconnue"]
+        assert tout == ["entree/convention.yaml"]
+        return
     assert (production.statut, production.message) == (Statut.PRODUIT, "")
     assert production.fichiers == [sortie.resolve() / nom]
-    tout = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert tout == ["a/b/sortie/" + nom, "entree/convention.yaml"]
 
 

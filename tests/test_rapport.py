@@ -139,7 +139,7 @@ def test_deja_fait_autre_tache(tmp_path: Path, source: str, version: str | None,
 
 SYNTHESES = {
     "auvergne": (AUVERGNE, {"annee": 2009, "region": "Auvergne",
-                            "structure": "Association régionale des missions locales d'Auvergne (ARML Auvergne)",
+                            "structure": "Association régionale des missions locales d’Auvergne (ARML Auvergne)",
                             "cout_total": "101000.50", "etat": "60000.50", "conseil_regional": "38000.00",
                             "autres_financeurs": "3000.00", "ratio_budget_missions_locales": "2.89",
                             "actions_mission_I": 1, "actions_mission_II": 1, "actions_mission_III": 2,
@@ -190,7 +190,7 @@ def test_synthese_csv_a_la_francaise(tmp_path: Path) -> None:
     assert [v["conseil_regional"] for v in valeurs] == ["38000,00", "0,00"]
     assert [v["ratio_budget_missions_locales"] for v in valeurs] == ["2,89", "3,06"]
     assert [v["actions_mission_III"] for v in valeurs] == ["2", "1"]
-    assert valeurs[0]["structure"] == "Association régionale des missions locales d'Auvergne (ARML Auvergne)"
+    assert valeurs[0]["structure"] == "Association régionale des missions locales d’Auvergne (ARML Auvergne)"
 
 
 def test_rapport_csv_et_json(tmp_path: Path) -> None:

@@ -49,39 +49,57 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentWor
 # --- Texte : paragraphes entiers, chaînes françaises exactes ---------------------------------
 
 PARAGRAPHES = [
-    ("auvergne", "Fait à Clermont-Ferrand, le 1er mars 2009, en trois exemplaires originaux."),
-    ("auvergne", "Le coût total prévisionnel du programme s'élève à 101\u202f000,50\xa0€, soit cent un mille euros "
-                 "et cinquante centimes. Il représente 2,89\xa0% du budget global des missions locales d'Auvergne, "
-                 "qui s'élève à 3\u202f500\u202f000,00\xa0€."),
-    ("auvergne", "L'État contribue financièrement à ce programme pour un montant de soixante mille euros et "
-                 "cinquante centimes (60\u202f000,50\xa0€) au titre de l'année 2009. Il n'attend aucune contrepartie "
+    ("auvergne", "Fait à Clermont-Ferrand, le 1er\xa0mars\xa02009, en trois exemplaires originaux."),
+    ("auvergne", "Le coût total prévisionnel du programme s’élève à 101\u202f000,50\xa0€, soit cent un mille euros "
+                 "et cinquante centimes."),
+    ("auvergne", "L’État contribue financièrement à ce programme pour un montant de soixante mille euros et "
+                 "cinquante centimes (60\u202f000,50\xa0€) au titre de l’année 2009. Il n’attend aucune contrepartie "
                  "directe de cette contribution."),
     ("auvergne", "La Région contribue financièrement à ce programme pour un montant de trente-huit mille euros "
                  "(38\u202f000,00\xa0€). Cette contribution est versée selon les règles budgétaires et comptables "
                  "propres à la Région."),
-    ("auvergne", "La présente convention est conclue pour l'année 2009. Elle couvre la période du 1er janvier 2009 "
-                 "au 31 décembre 2009."),
-    ("auvergne", "Vu la délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional d'Auvergne "
-                 "du 16 février 2009\xa0;"),
-    ("auvergne", "1er avril 2009"),
+    ("auvergne", "La présente convention est conclue pour l’année 2009. Elle couvre la période du "
+                 "1er\xa0janvier\xa02009 au 31\xa0décembre\xa02009."),
+    ("auvergne", "Vu la délibération n°\xa0CP-09-0123 de la commission permanente du conseil régional d’Auvergne "
+                 "du 16\xa0février\xa02009\xa0;"),
+    ("auvergne", "1er\xa0avril\xa02009"),
     ("auvergne", "45\u202f000,50\xa0€"),
     ("auvergne", "Total de la mission IV\xa0: 8\u202f000,00\xa0€, dont État\xa0: 0,00\xa0€"),
-    ("bretagne", "Fait à Rennes, le 2 mars 2009, en deux exemplaires originaux."),
-    ("bretagne", "L'État contribue financièrement à ce programme pour un montant de cent soixante-douze mille euros "
-                 "(172\u202f000,00\xa0€) au titre de l'année 2009. Il n'attend aucune contrepartie directe de cette "
+    ("auvergne", "Les parties conviennent que la contribution de l’État est versée selon l’échéancier suivant\xa0:"),
+    ("auvergne", "Imputation budgétaire\xa0: programme\xa0102, action\xa003, centre financier\xa00102-DR63-DR63, "
+                 "domaine fonctionnel\xa00102-03."),
+    ("auvergne", "En cas de non-respect par l’une des parties de l’une de ses obligations résultant de la présente "
+                 "convention, celle-ci peut être résiliée de plein droit par l’une quelconque des parties, à "
+                 "l’expiration d’un délai de deux mois suivant l’envoi d’une lettre recommandée avec accusé de "
+                 "réception valant mise en demeure restée sans effet. La mise en demeure et la résiliation sont "
+                 "notifiées à chacune des deux autres parties."),
+    ("auvergne", "Annexe à la convention annuelle d’objectifs 2009 — programme régional d’animation des missions "
+                 "locales et PAIO d’Auvergne"),
+    ("bretagne", "Fait à Rennes, le 2\xa0mars\xa02009, en deux exemplaires originaux."),
+    ("bretagne", "L’État contribue financièrement à ce programme pour un montant de cent soixante-douze mille euros "
+                 "(172\u202f000,00\xa0€) au titre de l’année 2009. Il n’attend aucune contrepartie directe de cette "
                  "contribution."),
     ("bretagne", "avance de 80\xa0% à la signature"),
-    ("auvergne-bipartite", "Fait à Clermont-Ferrand, le 1er mars 2009, en deux exemplaires originaux."),
+    ("bretagne", "En cas de non-respect par l’une des parties de l’une de ses obligations résultant de la présente "
+                 "convention, celle-ci peut être résiliée de plein droit par l’une ou l’autre des parties, à "
+                 "l’expiration d’un délai de deux mois suivant l’envoi à l’autre partie d’une lettre recommandée avec "
+                 "accusé de réception valant mise en demeure restée sans effet."),
+    ("auvergne-bipartite", "Fait à Clermont-Ferrand, le 1er\xa0mars\xa02009, en deux exemplaires originaux."),
     ("auvergne-projet", "Fait à Clermont-Ferrand, le " + "\u2026" * 12 + ", en trois exemplaires originaux."),
 ]  # fmt: skip
 ABSENTS = [
     ("bretagne", "Pour la Région"),
     ("bretagne", "ci-après dénommée «\xa0la Région\xa0»"),
     ("bretagne", "délibération"),
+    ("bretagne", "Imputation budgétaire"),
     ("auvergne-bipartite", "La Région contribue"),
-    ("auvergne-projet", "1er mars 2009"),
+    ("auvergne-projet", "1er\xa0mars\xa02009"),
     ("auvergne", "{{"),
     ("auvergne", "{%"),
+    ("auvergne", "Pour la structure"),
+    ("auvergne", "faute d’échéancier"),
+    ("auvergne", "Ce coût représente"),  # ratio à l’article 3 : afficher_ratio absent
+    ("bretagne", "l’une quelconque des parties"),
 ]
 
 
@@ -98,9 +116,9 @@ def test_morceau_absent(documents: dict[str, DocumentWord], variante: str, morce
 # --- Blocs de signature ------------------------------------------------------------------
 
 
-DIRECTRICE = "la directrice régionale du travail, de l'emploi et de la formation professionnelle d'Auvergne"
+DIRECTRICE = "la directrice régionale du travail, de l’emploi et de la formation professionnelle d’Auvergne"
 ETAT_AUVERGNE = ("Pour le préfet de la région Auvergne et par délégation,\n" + DIRECTRICE, "Claire Martin")
-STRUCTURE_AUVERGNE = ("Pour la structure,\nla présidente", "Hélène Martin")
+STRUCTURE_AUVERGNE = ("Pour l’Association régionale des missions locales d’Auvergne,\nla présidente", "Hélène Martin")
 
 
 @pytest.mark.parametrize(
@@ -110,8 +128,9 @@ STRUCTURE_AUVERGNE = ("Pour la structure,\nla présidente", "Hélène Martin")
                       STRUCTURE_AUVERGNE]),
         ("auvergne-bipartite", [ETAT_AUVERGNE, STRUCTURE_AUVERGNE]),
         ("bretagne", [("Pour le préfet de la région Bretagne et par délégation,\nle directeur régional du travail, "
-                       "de l'emploi et de la formation professionnelle de Bretagne", "Yves Le Goff"),
-                      ("Pour la structure,\nle président", "Loïc Kerhervé")]),
+                       "de l’emploi et de la formation professionnelle de Bretagne", "Yves Le Goff"),
+                      ("Pour l’Association régionale des missions locales de Bretagne,\nle président",
+                       "Loïc Kerhervé")]),
     ],
     ids=["trois", "deux-bipartite", "deux"],
 )  # fmt: skip
@@ -162,7 +181,7 @@ def test_annexe_paysage_un_tableau_par_objectif(
         secables = [r for r in t.rows if r._tr.trPr.find(qn("w:cantSplit")) is None]
         assert [r._tr for r in secables] == [actions[-1]._tr]
         assert all(r._tr.trPr.find(qn("w:tblHeader")) is None for r in t.rows[1:])
-        assert total.cells[0].text.startswith("Total de l'objectif ")
+        assert total.cells[0].text.startswith("Total de l’objectif ")
         trouves.append(([r.cells[0].text for r in actions], total.cells[-1].text))
     assert trouves == objectifs
 

@@ -43,7 +43,7 @@ CONVENTIONS = [
     ("AF", "Signature : date"),
 ]
 CIVILITES = ["M.", "Mme"]
-STATUTS = ["association", "gip", "carif", "oref", "autre", "mission_locale"]
+STATUTS = ["association", "gip", "arml", "carif", "oref", "autre", "mission_locale"]
 
 # (feuille, lettre, valeurs de la liste déroulante, valeur hors liste refusée)
 LISTES = [
@@ -138,7 +138,7 @@ def test_modele_vide_aide_explique_chaque_colonne(modele: Any) -> None:
             assert (nom, cellule.value) in expliquees
     textes = [str(v) for r in aide.iter_rows(values_only=True) for v in r if v]
     assert any("M., Mme" in t for t in textes)
-    assert any("Administration technique de l'entrepôt régional" in t for t in textes)  # action n° 8
+    assert any("Administration technique de l’entrepôt régional" in t for t in textes)  # action n° 8
 
 
 def test_modele_vide_lu_sans_convention(tmp_path: Path) -> None:
@@ -368,3 +368,19 @@ def test_pas_d_ecrasement_sans_ecraser(tmp_path: Path, ecrire: Callable[..., Pat
 )
 def test_est_tableur(nom: str, attendu: bool) -> None:
     assert est_tableur(nom) is attendu
+
+
+def test_aller_retour_forme_juridique_registre_comptable(tmp_path: Path) -> None:
+    """Les champs de l'issue 8 ont leur colonne : forme juridique, registre d'Alsace-Moselle, comptable."""
+    donnees = lire(BRETAGNE)[0]
+    donnees["region"] = "Alsace"
+    donnees["etat"]["comptable"] = "le trésorier-payeur général de la région Alsace"
+    donnees["structure"] |= {"forme_juridique": "association", "statut": "arml", "registre": "Strasbourg"}
+    donnees["structure"]["adresse"] |= {"code_postal": "67000", "commune": "Strasbourg"}
+    (examen,) = lire_tableur(ecrire_tableur([donnees], tmp_path / "alsace.xlsx"))
+    assert examen.convention is not None, examen.constats
+    structure = examen.convention.structure
+    assert (structure.forme, structure.statut, structure.registre, structure.droit_local) == (
+        "association", "arml", "Strasbourg", True
+    )  # fmt: skip
+    assert examen.convention.etat.comptable == "le trésorier-payeur général de la région Alsace"

@@ -24,6 +24,7 @@ from lxml import etree
 
 from convgen.erreurs import ErreurGabarit, FichierIllisible, RenduImpossible
 from convgen.fichiers import lire_ordinaire
+from convgen.francais import exposants
 from convgen.gabarit.balises import fusionner, lire_xml
 from convgen.gabarit.bornes import EnvironnementBorne
 
@@ -87,13 +88,39 @@ _CONTROLES_TEXTE = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 
 
 def finir_xml(xml: str) -> str:
-    """Après Jinja : retire les repères, change ``\\n`` et ``\\t`` des données en sauts de ligne et tabulations."""
+    """Après Jinja : retire les repères, met « er » de « 1er » en exposant, change ``\n`` et ``\t`` des
+    données en sauts de ligne et tabulations."""
     # Deux remplacements littéraux (C) plutôt qu'une expression à groupe, dix fois plus lente ici.
     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    if "1er" in xml or "1re" in xml:
+        xml = _RUN.sub(_exposer, xml)
     corps = xml.partition("?>")[2] if xml.startswith("<?xml") else xml  # la déclaration est suivie d'un saut
     if not any(c in corps[1:] for c in "\n\t\a\f") or not _CONTROLES_TEXTE.search(xml):
         return xml  # cas courant : rien à convertir (test littéral d'abord, l'expression est lente)
     return _PARAGRAPHE.sub(_resoudre_paragraphe, xml)
+
+
+# Un run de texte simple : propriétés éventuelles (sans franchir leur fin), puis un seul w:t.
+_RUN = re.compile(
+    r"<w:r(?: [^>]*)?>(?:<w:rPr/>|<w:rPr>((?:(?!</w:rPr>).)*)</w:rPr>)?<w:t(?: [^>]*)?>([^<]*)</w:t></w:r>", re.DOTALL
+)
+# Éléments qui suivent w:vertAlign dans w:rPr (ordre imposé par le schéma OOXML, CT_RPr).
+_APRES_VERTALIGN = re.compile(r"<w:(?:rtl|cs|em|lang|eastAsianLayout|specVanish|oMath)\b")
+
+
+def _exposer(trouve: re.Match[str]) -> str:
+    """Découpe un run autour de « er » (« 1er ») : ce morceau reçoit ``w:vertAlign`` exposant (typographie)."""
+    morceaux = exposants(trouve.group(2))
+    if len(morceaux) == 1:
+        return trouve.group(0)
+    proprietes = re.sub(r"<w:vertAlign [^>]*/>", "", trouve.group(1) or "")
+    suite = _APRES_VERTALIGN.search(proprietes)
+    coupure = suite.start() if suite else len(proprietes)
+    exposant = f'{proprietes[:coupure]}<w:vertAlign w:val="superscript"/>{proprietes[coupure:]}'
+    return "".join(
+        f'<w:r><w:rPr>{exposant if haut else proprietes}</w:rPr><w:t xml:space="preserve">{texte}</w:t></w:r>'
+        for texte, haut in morceaux
+    )
 
 
 def _resoudre_paragraphe(trouve: re.Match[str]) -> str:

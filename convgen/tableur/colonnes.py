@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
-from convgen.modele import CONSEIL_REGIONAL, ETAT, Civilite, Statut
+from convgen.modele import CONSEIL_REGIONAL, ETAT, Civilite, FormeJuridique, Statut
 from convgen.referentiel import charger_referentiel, referentiels_disponibles
 
 Genre = Literal["texte", "entier", "montant", "date", "lignes"]
@@ -29,6 +29,7 @@ REFERENTIEL = charger_referentiel()
 VALEURS: dict[str, tuple[str, ...]] = {
     "civilites": get_args(Civilite),
     "statuts": get_args(Statut),
+    "formes": get_args(FormeJuridique),
     "numeros": tuple(str(a.numero) for a in REFERENTIEL.actions),
     "objectifs": tuple(str(o.numero) for o in REFERENTIEL.objectifs),
     "referentiels": tuple(referentiels_disponibles()),
@@ -103,7 +104,7 @@ conseil_regional.deliberation.numero | Délibération : numéro | texte | non | 
 conseil_regional.deliberation.date | Délibération : date | date | si délibération | 12 | | date de la délibération
 structure.nom | Structure : nom | texte | oui | 40 | | nom complet de la structure porteuse
 structure.sigle | Structure : sigle | texte | non | 16 | | sigle de la structure (ex. ARML Auvergne)
-structure.statut | Structure : statut | texte | oui | 14 | statuts | pas une mission locale (circulaire §3)
+structure.statut | Structure : statut | texte | ou forme | 14 | statuts | rôle ; pas une mission locale (§3)
 structure.siret | Structure : SIRET | texte | oui | 18 | | numéro SIRET, 14 chiffres
 structure.adresse.voie | Adresse : voie | texte | oui | 30 | | numéro et voie de l'adresse de la structure
 structure.adresse.code_postal | Adresse : code postal | texte | oui | 10 | | code postal, 5 chiffres
@@ -116,6 +117,16 @@ signature.lieu | Signature : lieu | texte | oui | 18 | | lieu de signature (« F
 signature.date | Signature : date | date | non | 12 | | date de signature ; vide pour un projet
 signature.exemplaires | Signature : exemplaires | entier | non | 12 | | originaux (1 à 10) ; vide : un par partie
 referentiel | Référentiel | texte | non | 26 | referentiels | vide : annexe-type de la circulaire DGEFP n° 2008-15
+etat.delegataire.arrete.numero | Délégation : arrêté n° | texte | non | 16 | | arrêté préfectoral de délégation (visé)
+etat.delegataire.arrete.date | Délégation : date de l'arrêté | date | si arrêté | 12 | | date de l'arrêté de délégation
+etat.imputation.programme | Imputation : programme | texte | non | 12 | | programme budgétaire (ex. 102), article 5
+etat.imputation.action | Imputation : action | texte | non | 10 | | action du programme
+etat.imputation.centre_financier | Imputation : centre financier | texte | non | 18 | | centre financier
+etat.imputation.domaine_fonctionnel | Imputation : domaine fonctionnel | texte | non | 18 | | domaine fonctionnel
+afficher_ratio | Ratio à l'article 3 | texte | non | 12 | | oui : l'article 3 cite la part du budget des ML
+structure.forme_juridique | Structure : forme juridique | texte | ou statut | 14 | formes | association, gip ou autre
+structure.registre | Structure : registre | texte | non | 18 | | Alsace-Moselle : tribunal du registre ; vide : siège
+etat.comptable | Comptable assignataire | texte | non | 30 | | vide : selon l'année (TPG, puis DRFiP)
 etat.siret | État : SIRET | texte | open data | 18 | | SIRET du service attribuant (données essentielles)
 etat.nom_attribuant | État : nom publié | texte | non | 30 | | attribuant publié ; vide : Préfecture de la région …
 conseil_regional.siret | Région : SIRET | texte | non | 18 | | SIRET de la Région : elle figure alors dans l'open data

@@ -9,6 +9,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, Twips
 from docx.table import Table, _Row
 
+from convgen.francais import capitales
+
 from .briques import cellule, ligne, ligne_balise, paragraphe, solidaires, tableau
 from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PAYSAGE, MARGE_CELLULE
 from .ooxml import paragraphe_minuscule
@@ -20,8 +22,8 @@ COLONNES_ANNEXE = (
     ("POURQUOI", "les objectifs de l'action", 2600),
     ("COMMENT", "les actions", 2900),
     ("QUI FAIT QUOI ?", "la méthode et l'organisation", 2900),
-    ("ÉCHÉANCIER", "", 1800),
-    ("COÛT PRÉVISIONNEL ET FINANCEMENT", "", 2528),
+    (capitales("Échéancier"), "", 1800),
+    (capitales("Coût prévisionnel et financement"), "", 2528),
 )
 assert sum(c[2] for c in COLONNES_ANNEXE) == LARGEUR_PAYSAGE
 
@@ -106,13 +108,32 @@ def _ligne_action(t: Table, largeurs: Sequence[int], *, insecable: bool = True) 
         ["**{{ action.intitule }}", "{%p if action.locale %}", "(action ajoutée localement)", "{%p endif %}"],
     )
     r.cells[1].paragraphs[2].runs[0].italic = True
-    cellule(r.cells[2], ["{%p for p in action.pourquoi %}", "- {{ p }}", "{%p endfor %}"])
-    cellule(r.cells[3], ["{%p for p in action.comment %}", "- {{ p }}", "{%p endfor %}"])
+    for c, liste in ((r.cells[2], "action.pourquoi_points"), (r.cells[3], "action.comment_points")):
+        # Listes imbriquées de l'annexe-type (actions 1, 13, 14) : chaque point, puis ses sous-points.
+        cellule(
+            c,
+            [
+                f"{{%p for p in {liste} %}}",
+                "- {{ p.texte }}",
+                "{%p for s in p.sous_points %}",
+                "-- {{ s }}",
+                "{%p endfor %}",
+                "{%p endfor %}",
+            ],
+        )
     cellule(
         r.cells[4],
-        ["{{ action.methode }}", "**Indicateurs :", "{%p for i in action.indicateurs %}", "- {{ i }}", "{%p endfor %}"],
+        [
+            "{{ action.methode }}",
+            "{%p if action.indicateurs %}",
+            "**Indicateurs :",
+            "{%p for i in action.indicateurs %}",
+            "- {{ i }}",
+            "{%p endfor %}",
+            "{%p endif %}",
+        ],
     )
-    r.cells[4].paragraphs[1].paragraph_format.space_before = Pt(4)
+    r.cells[4].paragraphs[2].paragraph_format.space_before = Pt(4)
     cellule(r.cells[5], ["{{ action.echeancier }}"])
     cellule(
         r.cells[6],

@@ -12,7 +12,9 @@ from docx.shared import Twips
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from .constantes import STYLE_PUCE_TABLEAU, STYLE_TABLEAU, STYLE_TEXTE_TABLEAU
+from convgen.francais import typographie
+
+from .constantes import STYLE_PUCE_TABLEAU, STYLE_SOUS_PUCE_TABLEAU, STYLE_TABLEAU, STYLE_TEXTE_TABLEAU
 from .ooxml import colorer_fond, element, fixer_largeurs, vider
 
 # ---------------------------------------------------------------------------
@@ -20,10 +22,12 @@ from .ooxml import colorer_fond, element, fixer_largeurs, vider
 # ---------------------------------------------------------------------------
 
 
+_BALISE = re.compile(r"(\{[{%#].*?[}%#]\})")
+
+
 def fr(texte: str) -> str:
-    """Pose les espaces insécables de la typographie française dans un texte fixe."""
-    texte = re.sub(r" ([:;?!»])", "\u00a0\\1", texte)
-    return texte.replace("« ", "«\u00a0").replace("n° ", "n°\u00a0")
+    """Typographie française du texte fixe (apostrophes ’, espaces insécables) ; les balises restent intactes."""
+    return "".join(morceau if _BALISE.fullmatch(morceau) else typographie(morceau) for morceau in _BALISE.split(texte))
 
 
 def paragraphe(
@@ -47,9 +51,11 @@ def paragraphe(
 
 
 def blocs(conteneur: DocumentWord | _Cell, lignes: Iterable[str], style: str, puce: str) -> None:
-    """Écrit une suite de lignes : « - » donne une puce, « ** » du gras, « {%p » une balise."""
+    """Écrit une suite de lignes : « - » une puce, « -- » une sous-puce (tableaux), « ** » du gras."""
     for ligne in lignes:
-        if ligne.startswith("- "):
+        if ligne.startswith("-- "):
+            paragraphe(conteneur, ligne[3:], STYLE_SOUS_PUCE_TABLEAU)
+        elif ligne.startswith("- "):
             paragraphe(conteneur, ligne[2:], puce)
         elif ligne.startswith("**"):
             paragraphe(conteneur, ligne[2:], style, gras=True)

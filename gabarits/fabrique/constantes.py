@@ -24,8 +24,9 @@ LARGEUR_PORTRAIT = A4_COURT - 2 * MARGE_PORTRAIT
 LARGEUR_PAYSAGE = A4_LONG - 2 * MARGE_PAYSAGE
 
 # Numéros des listes à tirets créées dans numbering.xml (corps du texte, tableaux).
-NUM_PUCE_CORPS, NUM_PUCE_TABLEAU = 101, 102
+NUM_PUCE_CORPS, NUM_PUCE_TABLEAU, NUM_SOUS_PUCE_TABLEAU = 101, 102, 103
 
 STYLE_TABLEAU = "Tableau convention"
 STYLE_TEXTE_TABLEAU = "Texte tableau"
 STYLE_PUCE_TABLEAU = "Puce tableau"
+STYLE_SOUS_PUCE_TABLEAU = "Sous-puce tableau"

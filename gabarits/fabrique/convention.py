@@ -1,40 +1,53 @@
-"""Corps de la convention : page de titre, parties, préambule, articles 1 à 5."""
+"""Corps de la convention : page de titre, parties, préambule ; tableau des versements et compte de l'article 5."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from docx.document import Document as DocumentWord
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt
 
+from convgen.francais import capitales
+
 from .briques import blocs, cellule, ligne, ligne_balise, paragraphe, solidaires, tableau
-from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PORTRAIT, TIRET
+from .constantes import FOND_ENTETE, FOND_TOTAL, LARGEUR_PORTRAIT
 
 
 def page_de_titre(doc: DocumentWord) -> None:
     """Timbre, titre, objet et visas."""
-    for texte, gras in (("RÉPUBLIQUE FRANÇAISE", True), ("Préfecture de la région {{ convention.region }}", False)):
+    for texte, gras in (("RÉPUBLIQUE FRANÇAISE", True), ("{{ etat.prefecture }}", False)):
         p = paragraphe(doc, texte, gras=gras, alignement=WD_ALIGN_PARAGRAPH.CENTER)
         p.paragraph_format.space_after = Pt(0)
         p.runs[0].font.size = Pt(9)
-    paragraphe(doc, "CONVENTION ANNUELLE D'OBJECTIFS {{ convention.annee }}", "Title")
+    paragraphe(doc, capitales("Convention annuelle d'objectifs") + " {{ convention.annee }}", "Title")
     paragraphe(doc, "relative au {{ convention.objet }}", "Subtitle")
-    visas = [
-        "Vu la loi n° 2000-321 du 12 avril 2000 relative aux droits des citoyens dans leurs relations avec les "
-        "administrations, notamment son article 10 ;",
-        "Vu le décret n° 2001-495 du 6 juin 2001 pris pour l'application de l'article 10 de la loi n° 2000-321 "
-        "du 12 avril 2000 et relatif à la transparence financière des aides octroyées par les personnes publiques ;",
-        "Vu le protocole 2005 des missions locales du 10 mai 2005 ;",
-        "Vu la circulaire DGEFP n° 2007-26 du 12 octobre 2007 relative au financement des missions locales et PAIO ;",
-        "Vu la circulaire DGEFP n° 2008-15 du 29 septembre 2008 relative au financement des structures chargées "
-        "du programme régional d'animation des missions locales ;",
-        "{%p if region and region.deliberation %}",
-        "Vu la {{ region.deliberation }} ;",
-        "{%p endif %}",
-    ]
-    for texte in visas:
+    for texte in VISAS:
         paragraphe(doc, texte).paragraph_format.space_after = Pt(3)
+
+
+VISAS = (
+    # Des lois aux actes : LOLF et loi de finances de l'année (référentiel), code du travail
+    # (missions locales, recodification de 2008), transparence financière, circulaires, puis
+    # les actes propres à la convention (délégation de signature, délibération de la Région).
+    "Vu la loi organique n° 2001-692 du 1er août 2001 relative aux lois de finances ;",
+    "Vu {{ visas.loi_de_finances }} ;",
+    "Vu le code du travail, notamment ses articles L.\u00a05314-1 à L.\u00a05314-4 ;",
+    "Vu la loi n° 2000-321 du 12 avril 2000 relative aux droits des citoyens dans leurs relations avec les "
+    "administrations, notamment son article 10 ;",
+    "Vu le décret n° 2001-495 du 6 juin 2001 pris pour l'application de l'article 10 de la loi n° 2000-321 "
+    "du 12 avril 2000 et relatif à la transparence financière des aides octroyées par les personnes publiques ;",
+    "Vu l'arrêté du 11 octobre 2006 relatif au compte rendu financier prévu par l'article 10 de la loi "
+    "n° 2000-321 du 12 avril 2000 ;",
+    "Vu le protocole 2005 des missions locales du 10 mai 2005 ;",
+    "Vu la circulaire DGEFP n° 2007-26 du 12 octobre 2007 relative au financement des missions locales et PAIO ;",
+    "Vu la circulaire DGEFP n° 2008-15 du 29 septembre 2008 relative au financement des structures chargées "
+    "du programme régional d'animation des missions locales ;",
+    "{%p if visas.delegation %}",
+    "Vu {{ visas.delegation }} ;",
+    "{%p endif %}",
+    "{%p if region and region.deliberation %}",
+    "Vu la {{ region.deliberation }} ;",
+    "{%p endif %}",
+)
 
 
 def parties(doc: DocumentWord) -> None:
@@ -103,145 +116,7 @@ def preambule(doc: DocumentWord) -> None:
     p.paragraph_format.keep_with_next = True
 
 
-def article(doc: DocumentWord, numero: int, titre: str, lignes: Iterable[str] = ()) -> None:
-    """Un article : titre (Titre 2) « Article 1er – Objet », puis ses paragraphes."""
-    rang = "1er" if numero == 1 else str(numero)
-    paragraphe(doc, f"Article\u00a0{rang}\u00a0{TIRET} {titre}", "Heading 2")
-    blocs(doc, lignes, "Normal", "List Bullet")
-
-
-def articles_1_a_4(doc: DocumentWord) -> None:
-    """Objet, durée, coût du programme, contributions."""
-    for rediger in (_article_1_objet, _article_2_duree, _article_3_cout, _article_4_contributions):
-        rediger(doc)
-
-
-def _article_1_objet(doc: DocumentWord) -> None:
-    """Article 1er : le programme mis en œuvre et son financement."""
-    article(
-        doc,
-        1,
-        "Objet",
-        [
-            "Par la présente convention, la structure s'engage, à son initiative et sous sa responsabilité, à mettre "
-            "en œuvre le {{ convention.objet }} pour l'année {{ convention.annee }}.",
-            "Ce programme est décrit dans l'annexe, qui fait partie intégrante de la présente convention : pour "
-            "chaque action, elle en présente les objectifs, les moyens, la méthode et l'organisation retenues, "
-            "l'échéancier, les indicateurs permettant d'en mesurer les résultats, le coût prévisionnel et l'apport "
-            "de chaque financeur.",
-            "{%p if region %}",
-            "L'État et la Région contribuent au financement de ce programme dans les conditions fixées par la "
-            "présente convention.",
-            "{%p else %}",
-            "L'État contribue au financement de ce programme dans les conditions fixées par la présente convention.",
-            "{%p endif %}",
-        ],
-    )
-
-
-def _article_2_duree(doc: DocumentWord) -> None:
-    """Article 2 : l'année couverte et les obligations qui lui survivent."""
-    article(
-        doc,
-        2,
-        "Durée",
-        [
-            "La présente convention est conclue pour l'année {{ convention.annee }}. Elle couvre la période "
-            "{{ convention.periode }}.",
-            "Les obligations de la structure relatives aux justificatifs, au contrôle et à l'évaluation (articles 6, "
-            "9 et 10) demeurent au-delà de ce terme.",
-        ],
-    )
-
-
-def _article_3_cout(doc: DocumentWord) -> None:
-    """Article 3 : coût total prévisionnel et budget détaillé dans l'annexe."""
-    article(
-        doc,
-        3,
-        "Coût du programme",
-        [
-            "Le coût total prévisionnel du programme s'élève à {{ montants.total }}, soit {{ montants.total_lettres }}."
-            " Il représente {{ montants.ratio }} du budget global des missions locales {{ convention.de_region }}, "
-            "qui s'élève à {{ montants.budget_missions_locales }}.",
-            "Le budget prévisionnel, détaillé par action et par financeur, figure dans l'annexe. En cours d'exécution, "
-            "la structure peut adapter la répartition des dépenses entre les actions sans remettre en cause les "
-            "objectifs fixés ; toute modification substantielle fait l'objet d'un avenant (article 11).",
-        ],
-    )
-
-
-def _article_4_contributions(doc: DocumentWord) -> None:
-    """Article 4 : titre selon la présence de la Région, puis les montants de chaque financeur."""
-    paragraphe(doc, "{%p if region %}")
-    article(doc, 4, "Montant des contributions de l'État et de la Région")
-    paragraphe(doc, "{%p else %}")
-    article(doc, 4, "Montant de la contribution de l'État")
-    paragraphe(doc, "{%p endif %}")
-    blocs(
-        doc,
-        [
-            "L'État contribue financièrement à ce programme pour un montant de {{ montants.etat_lettres }} "
-            "({{ montants.etat }}) au titre de l'année {{ convention.annee }}. Il n'attend aucune contrepartie "
-            "directe de cette contribution.",
-            "{%p if region %}",
-            "La Région contribue financièrement à ce programme pour un montant de {{ montants.region_lettres }} "
-            "({{ montants.region }}). Cette contribution est versée selon les règles budgétaires et comptables "
-            "propres à la Région.",
-            "{%p endif %}",
-            "La contribution de chaque financeur est détaillée, action par action, dans l'annexe.",
-        ],
-        "Normal",
-        "List Bullet",
-    )
-
-
-def article_5(doc: DocumentWord) -> None:
-    """Modalités de versement : échéancier, compte bancaire, imputation, ordonnateur, comptable."""
-    _article_5_introduction(doc)
-    _echeancier_versements(doc)
-    p = paragraphe(
-        doc,
-        "Les versements sont effectués sous réserve de la disponibilité des crédits et du respect, par la "
-        "structure, des obligations prévues par la présente convention. La contribution est créditée au compte "
-        "ouvert au nom de la structure :",
-    )
-    p.paragraph_format.space_before = Pt(6)
-    p.paragraph_format.keep_with_next = True
-    _coordonnees_bancaires(doc)
-    blocs(
-        doc,
-        [
-            "La dépense est imputée sur les crédits du programme 102 « Accès et retour à l'emploi » de la mission "
-            "« Travail et emploi » du budget de l'État, article 43.",
-            "L'ordonnateur de la dépense est {{ etat.prefet_titre }}. Le comptable assignataire est le "
-            "trésorier-payeur général de la région {{ convention.region }}.",
-        ],
-        "Normal",
-        "List Bullet",
-    )
-
-
-def _article_5_introduction(doc: DocumentWord) -> None:
-    """Titre de l'article 5 et phrase d'annonce de l'échéancier, solidaire du tableau qui suit."""
-    article(
-        doc,
-        5,
-        "Modalités de versement",
-        [
-            "{%p if versements_par_defaut %}",
-            "Faute d'échéancier particulier convenu entre les parties, la contribution de l'État est versée selon "
-            "l'échéancier établi par défaut, soit une avance à la signature de la présente convention puis le solde :",
-            "{%p else %}",
-            "La contribution de l'État est versée selon l'échéancier suivant :",
-            "{%p endif %}",
-        ],
-    )
-    for p in doc.paragraphs[-4::2]:  # les deux phrases d'annonce
-        p.paragraph_format.keep_with_next = True
-
-
-def _echeancier_versements(doc: DocumentWord) -> None:
+def echeancier_versements(doc: DocumentWord) -> None:
     """Tableau des versements : en-tête répété, une ligne par versement, total de la contribution."""
     largeurs = (2800, 2600, LARGEUR_PORTRAIT - 5400)
     t = tableau(doc, largeurs)
@@ -261,7 +136,8 @@ def _echeancier_versements(doc: DocumentWord) -> None:
     solidaires([entete, r])
 
 
-def _coordonnees_bancaires(doc: DocumentWord) -> None:
+def coordonnees_bancaires(doc: DocumentWord) -> None:
+    """Titulaire, IBAN et BIC, alignés sur une tabulation, solidaires."""
     lignes = (
         ("Titulaire du compte :", "{{ structure.nom }}"),
         ("IBAN :", "{{ structure.iban }}"),

@@ -25,8 +25,10 @@ from .constantes import (
     NOIR,
     NUM_PUCE_CORPS,
     NUM_PUCE_TABLEAU,
+    NUM_SOUS_PUCE_TABLEAU,
     POLICE,
     STYLE_PUCE_TABLEAU,
+    STYLE_SOUS_PUCE_TABLEAU,
     STYLE_TABLEAU,
     STYLE_TEXTE_TABLEAU,
     TIRET,
@@ -116,7 +118,12 @@ def _style_listes(doc: DocumentWord) -> None:
     puce_tableau.base_style = texte
     _format(puce_tableau, 9, apres=1, alignement=WD_ALIGN_PARAGRAPH.LEFT)
     _numero_liste(puce_tableau, NUM_PUCE_TABLEAU)
-    for style in (texte, puce_tableau):
+    # Listes imbriquées de l'annexe-type (actions 1, 13 et 14) : un second niveau, plus en retrait.
+    sous_puce = doc.styles.add_style(STYLE_SOUS_PUCE_TABLEAU, WD_STYLE_TYPE.PARAGRAPH)
+    sous_puce.base_style = puce_tableau
+    _format(sous_puce, 9, apres=1, alignement=WD_ALIGN_PARAGRAPH.LEFT)
+    _numero_liste(sous_puce, NUM_SOUS_PUCE_TABLEAU)
+    for style in (texte, puce_tableau, sous_puce):
         style.quick_style = True
 
 
@@ -158,15 +165,19 @@ def _style_tableaux(doc: DocumentWord) -> None:
 
 
 def numerotation(doc: DocumentWord) -> None:
-    """Deux listes à tirets (corps du texte, cellules de tableau) dans numbering.xml."""
+    """Trois listes à puces (corps du texte, cellules de tableau et leur second niveau) dans numbering.xml."""
     numbering = doc.part.numbering_part.element
     premier_num = numbering.find(qn("w:num"))
-    for num_id, gauche in ((NUM_PUCE_CORPS, 567), (NUM_PUCE_TABLEAU, 198)):
+    for num_id, gauche, retrait, puce in (
+        (NUM_PUCE_CORPS, 567, 284, TIRET),
+        (NUM_PUCE_TABLEAU, 198, 198, TIRET),
+        (NUM_SOUS_PUCE_TABLEAU, 425, 198, "\u2022"),
+    ):
         abstrait = element(
             f'<w:abstractNum w:abstractNumId="{num_id}"><w:multiLevelType w:val="singleLevel"/>'
             '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
-            f'<w:lvlText w:val="{TIRET}"/><w:lvlJc w:val="left"/>'
-            f'<w:pPr><w:ind w:left="{gauche}" w:hanging="{min(gauche, 284)}"/></w:pPr>'
+            f'<w:lvlText w:val="{puce}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{gauche}" w:hanging="{retrait}"/></w:pPr>'
             f'<w:rPr><w:rFonts w:ascii="{POLICE}" w:hAnsi="{POLICE}" w:eastAsia="{POLICE}" w:cs="{POLICE}"/></w:rPr>'
             "</w:lvl></w:abstractNum>"
         )
