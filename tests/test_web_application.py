@@ -156,7 +156,7 @@ def test_generer_un_docx_nomme_comme_la_ligne_de_commande(
 
 def test_generer_bipartite_ne_mentionne_pas_la_region(web: TestClient) -> None:
     texte = texte_docx(web.post("/generer", files=envoi(AUVERGNE), data={"version": "bipartite"}).content)
-    assert "La Région Auvergne" not in texte and "préfet de la région Auvergne" in texte
+    assert "La Région Auvergne, représentée par" not in texte and "préfet de la région Auvergne" in texte
 
 
 def test_generer_classeur_rend_une_archive(web: TestClient, tmp_path: Path) -> None:
