@@ -16,8 +16,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from convgen.avenant import Modification, comparer
     from convgen.chargement import charger
     from convgen.contexte import construire_contexte
+    from convgen.cycle import charger_realisation, generer_avenant, generer_bilan
     from convgen.erreurs import Constat, ErreurConvgen, Gravite
     from convgen.gabarit.rendu import generer_docx
     from convgen.lot import generer_lot
@@ -31,9 +33,14 @@ __all__ = [
     "Convention",
     "ErreurConvgen",
     "Gravite",
+    "Modification",
     "charger",
+    "charger_realisation",
+    "comparer",
     "construire_contexte",
     "donnees_essentielles",
+    "generer_avenant",
+    "generer_bilan",
     "generer_docx",
     "generer_lot",
     "generer_pdf",
@@ -45,9 +52,14 @@ _ORIGINES = {
     "Convention": "convgen.modele",
     "ErreurConvgen": "convgen.erreurs",
     "Gravite": "convgen.erreurs",
+    "Modification": "convgen.avenant",
     "charger": "convgen.chargement",
+    "charger_realisation": "convgen.cycle",
+    "comparer": "convgen.avenant",
     "construire_contexte": "convgen.contexte",
     "donnees_essentielles": "convgen.opendata",
+    "generer_avenant": "convgen.cycle",
+    "generer_bilan": "convgen.cycle",
     "generer_docx": "convgen.gabarit.rendu",
     "generer_lot": "convgen.lot",
     "generer_pdf": "convgen.pdf",

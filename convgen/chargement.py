@@ -389,3 +389,10 @@ def _constat(erreur: ErrorDetails, fichier: str | None, lignes: Mapping[str, int
         ligne = lignes.get(chemin.rsplit(".", 1)[0])
     code = _CODES.get(erreur["type"], "donnee-invalide")
     return Constat(code, Gravite.ERREUR, _message(erreur), chemin, fichier=fichier, ligne=ligne)
+
+
+def constats_de_validation(
+    exc: ValidationError, *, fichier: str | Path | None = None, lignes: Mapping[str, int] | None = None
+) -> list[Constat]:
+    """Les erreurs de pydantic d'un autre modèle (réalisation d'un compte rendu…) en constats situés."""
+    return [_constat(e, None if fichier is None else str(fichier), lignes or {}) for e in exc.errors()]

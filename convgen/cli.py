@@ -160,6 +160,7 @@ def commande_lot(arguments: argparse.Namespace) -> int:
             projet=arguments.projet,
             gabarit=_gabarit_choisi(arguments.gabarit),
             progression=progression,
+            bilans=arguments.bilans,
             opendata=arguments.opendata,
         )
     for avertissement in rapport.avertissements:
@@ -343,6 +344,94 @@ def commande_serveur(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _date(texte: str) -> Any:
+    """``--date AAAA-MM-JJ`` : une date du calendrier."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date « {texte} » invalide (attendu AAAA-MM-JJ, par exemple 2009-09-15)"
+        ) from None
+
+
+def _afficher_resultat(source: str, resultat: Any) -> int:
+    """Constats, puis fichiers écrits ou refus ; le code de sortie (1 si refusé)."""
+    if resultat.constats:
+        _afficher_constats(source, resultat.constats)
+    if resultat.refuse:
+        print("  rien n'a été écrit : données refusées", file=sys.stderr)
+        return 1
+    for note in resultat.notes:
+        print(f"  modifié : {note}")
+    for chemin in resultat.fichiers:
+        print(f"  écrit : {chemin}")
+    return 0
+
+
+def commande_avenant(arguments: argparse.Namespace) -> int:
+    from convgen.cycle import produire_avenant
+
+    resultat = produire_avenant(
+        arguments.initiale,
+        arguments.modifiee,
+        arguments.sortie,
+        numero=arguments.numero,
+        date=arguments.date,
+        lieu=arguments.lieu,
+        projet=arguments.projet,
+        pdf=arguments.pdf,
+        ecraser=arguments.ecraser,
+        gabarit=arguments.gabarit,
+    )
+    return _afficher_resultat(arguments.modifiee, resultat)
+
+
+def commande_bilan(arguments: argparse.Namespace) -> int:
+    from convgen.cycle import produire_bilan
+
+    resultat = produire_bilan(
+        arguments.convention,
+        arguments.realisation,
+        arguments.sortie,
+        pdf=arguments.pdf,
+        ecraser=arguments.ecraser,
+        gabarit=arguments.gabarit,
+    )
+    return _afficher_resultat(arguments.realisation, resultat)
+
+
+def _commandes_cycle(commandes: Any) -> None:
+    """Les commandes du cycle de la convention : avenant (article 11) et compte rendu d'exécution (article 6)."""
+    avenant = commandes.add_parser(
+        "avenant", help="produit l'avenant qui fait passer d'une version de la convention à l'autre",
+        formatter_class=_Formateur,
+    )  # fmt: skip
+    avenant.add_argument("initiale", metavar="INITIALE", help="la convention signée (YAML ou JSON)")
+    avenant.add_argument("modifiee", metavar="MODIFIEE", help="la convention telle que l'avenant la modifie")
+    avenant.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier des documents")
+    avenant.add_argument("--numero", type=int, default=1, metavar="N", help="numéro de l'avenant (défaut : 1)")
+    avenant.add_argument("--date", type=_date, metavar="AAAA-MM-JJ", help="date de l'avenant (défaut : en blanc)")
+    avenant.add_argument("--lieu", metavar="LIEU", help="lieu de signature de l'avenant (défaut : en blanc)")
+    avenant.add_argument("--pdf", action="store_true", help="produit aussi le PDF/A (LibreOffice requis)")
+    avenant.add_argument("--projet", action="store_true", help="projet : mention PROJET, date en blanc")
+    avenant.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    avenant.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé de l'avenant")
+    avenant.set_defaults(executer=commande_avenant)
+
+    bilan = commandes.add_parser(
+        "bilan", help="produit le compte rendu d'exécution (prévu, réalisé, reversement dû)", formatter_class=_Formateur
+    )
+    bilan.add_argument("convention", metavar="CONVENTION", help="la convention (YAML ou JSON)")
+    bilan.add_argument("realisation", metavar="REALISATION", help="sa réalisation (YAML ou JSON)")
+    bilan.add_argument("--sortie", required=True, metavar="DOSSIER", help="dossier des documents")
+    bilan.add_argument("--pdf", action="store_true", help="produit aussi le PDF/A (LibreOffice requis)")
+    bilan.add_argument("--ecraser", action="store_true", help="remplace les documents existants")
+    bilan.add_argument("--gabarit", metavar="FICHIER.docx", help="gabarit Word personnalisé du compte rendu")
+    bilan.set_defaults(executer=commande_bilan)
+
+
 _AIDE_GABARIT = f"gabarit Word personnalisé (défaut : variable {VARIABLE_GABARIT}, sinon le gabarit livré)"
 
 
@@ -417,6 +506,9 @@ def _analyseur() -> _Analyseur:
     lot.add_argument(
         "--opendata", action="store_true", help="écrit aussi donnees_essentielles.csv (SCDL) près de la synthèse"
     )
+    lot.add_argument(
+        "--bilans", metavar="DOSSIER", help="réalisations (YAML/JSON) : produit aussi leurs comptes rendus d'exécution"
+    )
     lot.set_defaults(executer=commande_lot)
 
     opendata = commandes.add_parser(
@@ -475,6 +567,8 @@ def _analyseur() -> _Analyseur:
         "--jeton", help="jeton d'accès exigé de chaque requête (ou variable CONVGEN_JETON) ; obligatoire hors 127.0.0.1"
     )
     serveur.set_defaults(executer=commande_serveur)
+
+    _commandes_cycle(commandes)
     return analyseur
 
 

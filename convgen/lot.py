@@ -238,6 +238,7 @@ def generer_lot(
     projet: bool = False,
     gabarit: str | Path | None = None,
     progression: Callable[[Avancement], None] | None = None,
+    bilans: str | Path | None = None,
     delai_pdf: float | None = None,
     opendata: bool = False,
 ) -> RapportLot:
@@ -248,8 +249,9 @@ def generer_lot(
     documents sont écrits par les processus eux-mêmes dans ``sortie``, qui doit donc leur
     être accessible. ``delai_pdf`` : secondes accordées à chaque appel de LibreOffice (par défaut, selon la
     taille du paquet) ; après deux LibreOffice bloqués, la conversion s'arrête et le rapport le dit.
-    ``opendata`` : écrit aussi ``donnees_essentielles.csv`` (SCDL « subventions ») des conventions
-    produites dont une contribution publique dépasse 23 000 €.
+    ``bilans`` : dossier des réalisations, dont les comptes rendus d'exécution sont produits à la suite
+    (voir :mod:`convgen.lot_bilans`). ``opendata`` : écrit aussi ``donnees_essentielles.csv`` (SCDL
+    « subventions ») des conventions produites dont une contribution publique dépasse 23 000 €.
     """
     from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
 
@@ -295,6 +297,11 @@ def generer_lot(
                 suivi.consigner(ligne, fin_de_tache=True)
             suivi.avertissements.extend(conversion.avertissements)
         rapport = RapportLot([suivi.lignes[i] for i in sorted(suivi.lignes)], avertissements=suivi.avertissements)
+        if bilans is not None:
+            from convgen.lot_bilans import produire_bilans
+
+            # Un compte rendu de ce lot est remplacé à la reprise : il dépend de conventions qu'on vient de relire.
+            rapport.lignes += produire_bilans(rapport.lignes, bilans, dossier, pdf=pdf, ecraser=ecraser or reprendre)
         rapport.fichiers_rapport = ecrire_rapports(dossier, rapport.lignes)
         if opendata:
             chemin, rapport.constats_opendata = ecrire_donnees_essentielles(dossier, rapport.lignes)

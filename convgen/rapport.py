@@ -32,7 +32,15 @@ from convgen.opendata import candidats, csv_donnees_essentielles, retenir
 from convgen.production import Production, Statut
 
 DOSSIER_ETAT = ".convgen"
-_MONTANTS = {"cout_total", "etat", "conseil_regional", "autres_financeurs", "ratio_budget_missions_locales"}
+_MONTANTS = {
+    "cout_total",
+    "etat",
+    "conseil_regional",
+    "autres_financeurs",
+    "ratio_budget_missions_locales",
+    "cout_realise",
+    "reversement_du",
+}
 """Colonnes de la synthèse gardées en texte dans le JSON, redevenues des nombres pour les tableurs."""
 COLONNES_SYNTHESE = [
     "source",
@@ -51,6 +59,8 @@ COLONNES_SYNTHESE = [
     "actions_mission_IV",
     "alertes",
 ]
+COLONNES_BILAN = ["cout_realise", "reversement_du"]
+"""Colonnes ajoutées quand le lot produit aussi des comptes rendus d'exécution (``--bilans``)."""
 
 
 def empreinte_fichiers(chemins: Iterable[Path]) -> str:
@@ -292,7 +302,8 @@ def _probleme_synthese(valeurs: Any) -> str:
         return "clé synthese invalide"
     try:
         for colonne in _MONTANTS:
-            Decimal(str(valeurs[colonne]))
+            if colonne in valeurs or colonne not in COLONNES_BILAN:  # colonnes des comptes rendus : facultatives
+                Decimal(str(valeurs[colonne]))
     except ArithmeticError:
         return "montant illisible dans la synthèse"
     return ""
@@ -327,12 +338,17 @@ def _lignes_rapport_csv(lignes: Sequence[dict[str, Any]]) -> Iterable[list[Any]]
 
 
 def _lignes_synthese(lignes: Sequence[dict[str, Any]]) -> Iterable[list[Any]]:
-    yield COLONNES_SYNTHESE
+    bilans = any(ligne.get("version") == "bilan" for ligne in lignes)
+    colonnes = COLONNES_SYNTHESE + COLONNES_BILAN if bilans else COLONNES_SYNTHESE
+    yield colonnes
     for ligne in lignes:
         s = ligne.get("synthese")
         if s and ligne["statut"] in (Statut.PRODUIT, Statut.REPRIS):
             valeurs = {"source": ligne["source"], "version": ligne["version"], **s}
-            yield [Decimal(valeurs[c]) if c in _MONTANTS else valeurs[c] for c in COLONNES_SYNTHESE]
+            yield [
+                "" if valeurs.get(c) is None else Decimal(valeurs[c]) if c in _MONTANTS else valeurs[c]
+                for c in colonnes
+            ]
 
 
 def _synthese_xlsx(lignes: Sequence[dict[str, Any]]) -> bytes:

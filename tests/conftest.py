@@ -112,3 +112,14 @@ def aucun_fichier_laisse_ouvert() -> Iterator[None]:
     yield
     restes = _fichiers_ouverts() - avant
     assert restes == set(), f"fichiers laissés ouverts par le test : {sorted(restes)}"
+
+
+@pytest.fixture(scope="session")
+def polices_matplotlib() -> None:
+    """matplotlib garde ouvertes, pour toute la vie du processus, les polices qu'il a chargées (son cache) :
+    un premier graphique dessiné avant les tests qui en font n'est pas un fichier « laissé ouvert » par eux."""
+    from decimal import Decimal
+
+    from convgen.graphique import graphique_missions
+
+    graphique_missions([("Mission I", Decimal("1.00"), Decimal("2.00"))])

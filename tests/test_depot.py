@@ -74,6 +74,8 @@ def test_la_roue_embarque_gabarit_et_referentiel(tmp_path: Path) -> None:
     noms = set(zipfile.ZipFile(roue).namelist())
     attendus = {
         "convgen/gabarits/convention_dgefp_2008_15.docx",
+        "convgen/gabarits/avenant_dgefp_2008_15.docx",
+        "convgen/gabarits/bilan_dgefp_2008_15.docx",
         "convgen/referentiels/circulaire_dgefp_2008_15.yaml",
         "convgen/modeles/exemple_commente.yaml",
         "convgen/py.typed",
@@ -81,4 +83,4 @@ def test_la_roue_embarque_gabarit_et_referentiel(tmp_path: Path) -> None:
         "convgen/web/statique/convgen.css",
     }
     assert attendus <= noms
-    assert not any(n.endswith("fabriquer_gabarit.py") for n in noms)
+    assert not any(n.endswith(("fabriquer_gabarit.py", "fabriquer_cycle.py")) for n in noms)

@@ -54,6 +54,7 @@ from convgen.gabarit.docx_xml import (
 from convgen.gabarit.verification import verifier_ou_lever
 from convgen.modele import Convention
 from convgen.regles import valider
+from convgen.schema_contexte import Contexte
 
 GABARIT_PAR_DEFAUT = "convention_dgefp_2008_15.docx"
 
@@ -67,11 +68,11 @@ class _Partie:
 class Gabarit:
     """Un gabarit .docx lu, contrôlé et compilé une fois, rendu autant de fois qu'on veut."""
 
-    def __init__(self, source: str | Path | bytes, *, nom: str | None = None) -> None:
+    def __init__(self, source: str | Path | bytes, *, nom: str | None = None, schema: Any = Contexte) -> None:
         self.nom = nom or (str(source) if not isinstance(source, bytes) else "gabarit")
         octets = source if isinstance(source, bytes) else lire_octets(Path(source))
         self._entrees = lire_archive(octets, self.nom)
-        verifier_ou_lever(octets, self.nom)  # tout gabarit est vérifié avant d'être compilé
+        verifier_ou_lever(octets, self.nom, schema=schema)  # tout gabarit est vérifié avant d'être compilé
         env = environnement()
         self._parties: dict[str, _Partie] = {}
         problemes: list[ProblemeGabarit] = []
@@ -154,12 +155,12 @@ def _variable_inconnue(exc: UndefinedError) -> str:
     return f"variable inconnue « {nom} » (voir convgen schema contexte)"
 
 
-def chemin_gabarit_par_defaut() -> Path:
-    """Le gabarit livré : dans le paquet installé, sinon dans le dépôt (installation éditable)."""
-    installe = files("convgen") / "gabarits" / GABARIT_PAR_DEFAUT
+def chemin_gabarit_par_defaut(nom: str = GABARIT_PAR_DEFAUT) -> Path:
+    """Un gabarit livré (par défaut, celui de la convention) : dans le paquet installé, sinon dans le dépôt."""
+    installe = files("convgen") / "gabarits" / nom
     if installe.is_file():
         return Path(str(installe))
-    return Path(__file__).resolve().parents[2] / "gabarits" / GABARIT_PAR_DEFAUT
+    return Path(__file__).resolve().parents[2] / "gabarits" / nom
 
 
 def copier_gabarit(destination: str | Path, *, ecraser: bool = False) -> Path:
@@ -168,18 +169,18 @@ def copier_gabarit(destination: str | Path, *, ecraser: bool = False) -> Path:
 
 
 @lru_cache(maxsize=8)
-def _gabarit_en_cache(chemin: Path, date_modif: float, taille: int) -> Gabarit:
-    return Gabarit(chemin)
+def _gabarit_en_cache(chemin: Path, date_modif: float, taille: int, schema: Any) -> Gabarit:
+    return Gabarit(chemin, schema=schema)
 
 
-def charger_gabarit(chemin: str | Path | None = None) -> Gabarit:
+def charger_gabarit(chemin: str | Path | None = None, *, schema: Any = Contexte) -> Gabarit:
     """Le gabarit compilé, gardé en mémoire tant que le fichier ne change pas."""
     chemin = Path(chemin) if chemin is not None else chemin_gabarit_par_defaut()
     try:
         etat = chemin.stat()
     except OSError:
         raise ErreurGabarit(f"{chemin} : gabarit introuvable") from None
-    return _gabarit_en_cache(chemin.resolve(), etat.st_mtime, etat.st_size)
+    return _gabarit_en_cache(chemin.resolve(), etat.st_mtime, etat.st_size, schema)
 
 
 def rendre_docx(contexte: Mapping[str, Any], *, gabarit: str | Path | Gabarit | None = None) -> bytes:

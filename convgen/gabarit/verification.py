@@ -30,6 +30,7 @@ from convgen.gabarit.balises import OUVERTURE, W, fusionner, lire_xml, reperer, 
 from convgen.gabarit.docx_xml import PARTIES_A_RENDRE, environnement, lire_archive, lire_octets, preparer_xml
 from convgen.gabarit.garde import refus_de_la_partie
 from convgen.gabarit.relations import relations_externes
+from convgen.schema_contexte import Contexte
 
 __all__ = ["FILTRES_PERMIS", "TESTS_PERMIS", "verifier_gabarit", "verifier_ou_lever"]
 
@@ -100,8 +101,12 @@ class _Balise:
 Signaler = Callable[[_Balise, str], None]
 
 
-def verifier_gabarit(source: str | Path | bytes) -> list[ProblemeGabarit]:
-    """Tous les problèmes du gabarit (chemin ou octets), dans l'ordre du document ; liste vide s'il est sain."""
+def verifier_gabarit(source: str | Path | bytes, *, schema: Any = Contexte) -> list[ProblemeGabarit]:
+    """Tous les problèmes du gabarit (chemin ou octets), dans l'ordre du document ; liste vide s'il est sain.
+
+    ``schema`` : le TypedDict des variables offertes (par défaut, celui de la convention ; l'avenant et
+    le compte rendu d'exécution ont le leur).
+    """
     nom = "gabarit" if isinstance(source, bytes) else str(Path(source))
     try:
         octets = source if isinstance(source, bytes) else lire_octets(Path(source))
@@ -110,12 +115,12 @@ def verifier_gabarit(source: str | Path | bytes) -> list[ProblemeGabarit]:
         return [ProblemeGabarit("fichier", str(exc).removeprefix(f"{nom} : "))]
     env = environnement()
     parties = sorted((n for n in entrees if PARTIES_A_RENDRE.match(n)), key=lambda n: (_partie(n), n))
-    return [p for n in parties for p in _verifier_partie(n, entrees[n], env)] + relations_externes(entrees)
+    return [p for n in parties for p in _verifier_partie(n, entrees[n], env, schema)] + relations_externes(entrees)
 
 
-def verifier_ou_lever(source: str | Path | bytes, nom: str | Path | None = None) -> None:
+def verifier_ou_lever(source: str | Path | bytes, nom: str | Path | None = None, *, schema: Any = Contexte) -> None:
     """Lève :class:`~convgen.erreurs.GabaritInvalide` (avec tous les problèmes) si le gabarit en a."""
-    problemes = verifier_gabarit(source)
+    problemes = verifier_gabarit(source, schema=schema)
     if problemes:
         raise GabaritInvalide(nom or ("gabarit" if isinstance(source, bytes) else source), problemes)
 
@@ -126,7 +131,7 @@ def _partie(nom: str) -> tuple[int, str]:
     return rang, libelle if rang in (0, 9) else f"{libelle} ({nom})"
 
 
-def _verifier_partie(nom: str, contenu: bytes, env: Environment) -> list[ProblemeGabarit]:
+def _verifier_partie(nom: str, contenu: bytes, env: Environment, schema: Any) -> list[ProblemeGabarit]:
     libelle = _partie(nom)[1]
     try:
         racine = lire_xml(contenu)
@@ -145,7 +150,7 @@ def _verifier_partie(nom: str, contenu: bytes, env: Environment) -> list[Problem
     lignes = _equilibrer([b for b in _syntaxe(balises, env, signaler) if b.jinja and not b.commentaire], signaler)
     modele = _compiler(lignes, env, signaler)
     if modele is not None:
-        analyser(modele, lambda n, message: signaler(lignes[min(max(n - 1, 0), len(lignes) - 1)][0], message))
+        analyser(modele, lambda n, message: signaler(lignes[min(max(n - 1, 0), len(lignes) - 1)][0], message), schema)
     if not trouves and balises:
         trouves += _apres_preparation(contenu, env, libelle, balises)
     return list(dict.fromkeys(p for _, p in sorted(trouves, key=lambda t: t[0])))
