@@ -10,6 +10,7 @@ ensuite ; les réponses (pages, JSON, documents) viennent de :mod:`.reponses`.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hmac
 import logging
 import tempfile
@@ -27,6 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from convgen.contexte import Version
+from convgen.cycle import produire_avenant, produire_bilan
 from convgen.erreurs import ConversionEchouee, ErreurPdf
 from convgen.gabarit.rendu import Gabarit, charger_gabarit
 from convgen.regles import REGLES
@@ -35,7 +37,15 @@ from convgen.web.conversion import Convertir, FileComplete, FilePdf
 from convgen.web.reception import formulaire, lire_formulaire
 from convgen.web.reponses import DOCX, XLSX, ZIP, constats, document, erreur_http, erreur_interne, page
 from convgen.web.securite import COOKIE, EnTetesSecurite, ExigeJeton, HotesPermis, JournalAcces, valeur_session
-from convgen.web.traitement import SUFFIXES, TAILLE_MAX, Resultat, archive, examiner_envoi, produire_envoi
+from convgen.web.traitement import (
+    SUFFIXES,
+    TAILLE_MAX,
+    Resultat,
+    archive,
+    examiner_envoi,
+    produire_cycle,
+    produire_envoi,
+)
 
 ATTENTE_PDF = 30
 """Secondes annoncées par ``Retry-After`` quand la file des conversions est pleine."""
@@ -112,6 +122,52 @@ async def executer(request: Request, travail: Callable[[Convertir | None], Resul
         ) from None
 
 
+# --- Cycle de la convention : avenant (article 11), compte rendu d'exécution (article 6) ---------
+
+AVENANT = {"initiale": "la convention signée", "modifiee": "la convention modifiée"}
+BILAN = {"convention": "la convention signée", "realisation": "la réalisation"}
+DONNEES = (".yaml", ".yml", ".json")
+
+
+async def avenant(request: Request) -> Response:
+    async with formulaire(request, AVENANT, DONNEES) as (form, envois):
+        options = {
+            "numero": _numero(str(form.get("numero") or "1")),
+            "date": _date(str(form.get("date") or "")),
+            "lieu": str(form.get("lieu") or "").strip() or None,
+            "projet": form.get("projet") is not None,
+        }
+        paires = [(e.nom, e.chemin) for e in envois.values()]
+        resultat = await executer(
+            request,
+            lambda c: produire_cycle(produire_avenant, paires, c, **options),
+            avec_pdf=form.get("pdf") is not None,
+        )
+    return documents(request, resultat)
+
+
+async def bilan(request: Request) -> Response:
+    async with formulaire(request, BILAN, (*DONNEES, ".xlsx")) as (form, envois):
+        paires = [(e.nom, e.chemin) for e in envois.values()]
+        resultat = await executer(
+            request, lambda c: produire_cycle(produire_bilan, paires, c), avec_pdf=form.get("pdf") is not None
+        )
+    return documents(request, resultat)
+
+
+def _numero(texte: str) -> int:
+    if not texte.isdigit() or not 1 <= int(texte) <= 99:
+        raise HTTPException(400, f"numéro d'avenant « {texte} » invalide : un entier de 1 à 99")
+    return int(texte)
+
+
+def _date(texte: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(texte) if texte else None
+    except ValueError:
+        raise HTTPException(400, f"date « {texte} » invalide (attendu AAAA-MM-JJ)") from None
+
+
 async def modele_tableur(request: Request) -> Response:
     with tempfile.TemporaryDirectory(prefix="convgen-web-") as dossier:
         chemin = Path(dossier) / "modele_conventions.xlsx"
@@ -172,6 +228,8 @@ def creer_application(reglages: Reglages | None = None, *, file_pdf: FilePdf | N
             Route("/", accueil, methods=["GET"]),
             Route("/valider", valider, methods=["POST"]),
             Route("/generer", generer, methods=["POST"]),
+            Route("/avenant", avenant, methods=["POST"]),
+            Route("/bilan", bilan, methods=["POST"]),
             Route("/modele-tableur", modele_tableur, methods=["GET"]),
             Route("/connexion", connexion, methods=["GET", "POST"]),
             Route("/deconnexion", deconnexion, methods=["POST"]),

@@ -12,7 +12,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -167,3 +167,28 @@ def archive(resultat: Resultat) -> tuple[str, bytes]:
 
 def _json(donnees: dict[str, Any]) -> bytes:
     return json.dumps(donnees, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def produire_cycle(
+    fonction: Callable[..., Any], envois: Sequence[tuple[str, Path]], convertir: Convertir | None, **options: Any
+) -> Resultat:
+    """Avenant ou compte rendu (:mod:`convgen.cycle`) : documents, constats rangés sous le fichier qu'ils visent."""
+    chemins = [chemin for _, chemin in envois]
+    sortie = chemins[0].parent / "documents"
+    produit = fonction(*chemins, sortie, pdf=False, **options)
+    groupes = []
+    for nom, chemin in envois:
+        propres = [c for c in produit.constats if (c.fichier or "").split("#")[0] == str(chemin)]
+        groupes.append(Groupe(nom, _sans_aucun_chemin(propres, envois), not produit.refuse, nom))
+    situes = {id(c) for c in produit.constats if (c.fichier or "").split("#")[0] in map(str, chemins)}
+    groupes[-1].constats += _sans_aucun_chemin([c for c in produit.constats if id(c) not in situes], envois)
+    docx = [f for f in produit.fichiers if f.suffix == ".docx"]
+    pdfs = convertir(docx, sortie) if convertir is not None and docx else []
+    noms = " et ".join(nom for nom, _ in envois)
+    return Resultat(noms, groupes, [(f.name, f.read_bytes()) for f in [*produit.fichiers, *pdfs]])
+
+
+def _sans_aucun_chemin(constats: list[Constat], envois: Sequence[tuple[str, Path]]) -> list[Constat]:
+    for nom, chemin in envois:
+        constats = sans_chemins(constats, chemin, nom)
+    return constats
