@@ -75,7 +75,7 @@ def test_produire_une_convention_depuis_le_formulaire(page: Any, adresse: str, t
     bouton = page.get_by_role("button", name="Produire la convention")
     assert bouton.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(0, 0, 145)"  # feuille de style servie
     page.get_by_label("Fichier de la convention").set_input_files(BRETAGNE)
-    page.get_by_label("Projet").check()
+    page.locator("#projet").check()
     with page.expect_download() as attente:
         bouton.click()
     telechargement = attente.value
