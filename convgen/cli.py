@@ -341,6 +341,21 @@ def commande_exemple(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def commande_serveur(arguments: argparse.Namespace) -> int:
+    import os
+
+    try:
+        from convgen.web.serveur import lancer
+    except ImportError as exc:
+        print(
+            f'convgen : l\'interface web demande ses dépendances ({exc.name}) : pip install "convgen[web]"',
+            file=sys.stderr,
+        )
+        return 2
+    lancer(arguments.hote, arguments.port, arguments.jeton or os.environ.get("CONVGEN_JETON") or None)
+    return 0
+
+
 def _date(texte: str) -> Any:
     """``--date AAAA-MM-JJ`` : une date du calendrier."""
     import datetime as dt
@@ -556,6 +571,15 @@ def _analyseur() -> _Analyseur:
 
     exemple = commandes.add_parser("exemple", help="affiche un fichier de départ commenté")
     exemple.set_defaults(executer=commande_exemple)
+
+    serveur = commandes.add_parser("serveur", help="interface web : déposer un fichier, recevoir la convention")
+    serveur.add_argument("--hote", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1, ce poste seul)")
+    serveur.add_argument("--port", type=int, default=8000, help="port d'écoute (défaut : 8000)")
+    serveur.add_argument(
+        "--jeton", help="jeton d'accès exigé de chaque requête (ou variable CONVGEN_JETON) ; obligatoire hors 127.0.0.1"
+    )
+    serveur.set_defaults(executer=commande_serveur)
+
     _commandes_cycle(commandes)
     return analyseur
 

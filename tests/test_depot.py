@@ -28,9 +28,15 @@ def test_disposition_du_depot() -> None:
 
 def test_deux_commandes_au_readme_et_la_ci_lance_celle_des_tests() -> None:
     principale, tests = commandes_du_readme()
-    assert "convgen generer donnees_exemple/" in principale
+    assert "convgen generer donnees_exemple/" in principale and '".[web]"' in principale
     assert tests.endswith("pytest")
     assert tests in (RACINE / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\n.venv/bin/convgen serveur\n" in README  # la commande du serveur, après l'installation de démarrage
+
+
+def test_images_du_readme_presentes() -> None:
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert images and [i for i in images if not (RACINE / i).is_file()] == []
 
 
 def test_historique_au_readme() -> None:
@@ -73,6 +79,8 @@ def test_la_roue_embarque_gabarit_et_referentiel(tmp_path: Path) -> None:
         "convgen/referentiels/circulaire_dgefp_2008_15.yaml",
         "convgen/exemples/exemple_commente.yaml",
         "convgen/py.typed",
+        "convgen/web/pages/accueil.html",
+        "convgen/web/statique/convgen.css",
     }
     assert attendus <= noms
     assert not any(n.endswith(("fabriquer_gabarit.py", "fabriquer_cycle.py")) for n in noms)
