@@ -24,29 +24,20 @@ DOSSIER = Path(__file__).resolve().parent
 if str(DOSSIER) not in sys.path:
     sys.path.insert(0, str(DOSSIER))
 
-from docx import Document  # noqa: E402
 from docx.document import Document as DocumentWord  # noqa: E402
 from fabrique.annexe import annexe  # noqa: E402
 from fabrique.articles import articles  # noqa: E402
 from fabrique.clauses import signatures  # noqa: E402
 from fabrique.convention import page_de_titre, parties, preambule  # noqa: E402
-from fabrique.paquet import enregistrer, nettoyer_paquet, proprietes, reglages, theme  # noqa: E402
-from fabrique.styles import entete_pied, mise_en_page, numerotation, styles  # noqa: E402
+from fabrique.cycle import document_portrait  # noqa: E402
+from fabrique.paquet import enregistrer, proprietes  # noqa: E402
 
 DESTINATION = Path(__file__).with_name("convention_dgefp_2008_15.docx")
 
 
 def fabriquer() -> DocumentWord:
     """Construit le gabarit complet."""
-    doc = Document()
-    nettoyer_paquet(doc)
-    styles(doc)
-    numerotation(doc)
-    reglages(doc)
-    theme(doc)
-    premiere = doc.sections[0]
-    mise_en_page(premiere, paysage=False)
-    entete_pied(premiere)
+    doc = document_portrait()
     page_de_titre(doc)
     parties(doc)
     preambule(doc)

@@ -30,10 +30,7 @@ assert sum(c[2] for c in COLONNES_ANNEXE) == LARGEUR_PAYSAGE
 
 def annexe(doc: DocumentWord) -> None:
     """Nouvelle section A4 paysage : missions, objectifs, un tableau par objectif, synthèse."""
-    section = doc.add_section()
-    paragraphe_minuscule(doc.paragraphs[-1])  # porte le saut de section : pas de page blanche
-    mise_en_page(section, paysage=True)
-    paragraphe(doc, "{{ annexe.titre }}", "Heading 1").paragraph_format.space_before = Pt(0)
+    ouvrir_section_annexe(doc)
     paragraphe(doc, "Référentiel : {{ convention.referentiel }}, annexe-type à la convention.", italique=True)
     paragraphe(
         doc,
@@ -43,6 +40,20 @@ def annexe(doc: DocumentWord) -> None:
         "rapport d'activité détaillé au vu duquel les parties apprécient, l'année suivante, la mise en œuvre du "
         "programme.",
     )
+    missions(doc)
+    synthese(doc)
+
+
+def ouvrir_section_annexe(doc: DocumentWord) -> None:
+    """Nouvelle section A4 paysage, ouverte par le titre de l'annexe (convention, avenant)."""
+    section = doc.add_section()
+    paragraphe_minuscule(doc.paragraphs[-1])  # porte le saut de section : pas de page blanche
+    mise_en_page(section, paysage=True)
+    paragraphe(doc, "{{ annexe.titre }}", "Heading 1").paragraph_format.space_before = Pt(0)
+
+
+def missions(doc: DocumentWord) -> None:
+    """Chaque mission, ses objectifs (un tableau chacun) et son total : ``annexe.missions`` du contexte."""
     paragraphe(doc, "{%p for mission in annexe.missions %}")
     paragraphe(doc, "{{ mission.numero }} – {{ mission.intitule }}", "Heading 1")
     paragraphe(doc, "{%p for objectif in mission.objectifs %}")
@@ -58,7 +69,6 @@ def annexe(doc: DocumentWord) -> None:
     total.paragraph_format.space_before = Pt(6)
     total.paragraph_format.right_indent = Twips(MARGE_CELLULE)  # aligné sur le bord droit des tableaux
     paragraphe(doc, "{%p endfor %}")
-    _synthese(doc)
 
 
 def _tableau_objectif(doc: DocumentWord) -> None:
@@ -157,7 +167,7 @@ def _total_objectif(t: Table, largeurs: Sequence[int]) -> _Row:
     return total
 
 
-def _synthese(doc: DocumentWord) -> None:
+def synthese(doc: DocumentWord) -> None:
     """Synthèse financière : un financeur par ligne, total, part du budget des missions locales."""
     paragraphe(doc, "Synthèse financière", "Heading 1")
     largeurs = (5670, 2835, 2835)

@@ -8,18 +8,15 @@ L'annexe (section paysage) reprend les tableaux d'objectifs et la synthèse fina
 from __future__ import annotations
 
 from docx.document import Document as DocumentWord
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt, Twips
+from docx.shared import Pt
 
-from .annexe import _synthese, _tableau_objectif
+from .annexe import missions, ouvrir_section_annexe, synthese
 from .briques import paragraphe
 from .clauses import signatures
-from .constantes import MARGE_CELLULE, TIRET
+from .constantes import TIRET
 from .convention import echeancier_versements, parties
 from .cycle import document_portrait, timbre
-from .ooxml import paragraphe_minuscule
 from .paquet import proprietes
-from .styles import mise_en_page
 
 
 def fabriquer_avenant() -> DocumentWord:
@@ -65,32 +62,15 @@ def _articles(doc: DocumentWord) -> None:
 
 def _annexe(doc: DocumentWord) -> None:
     """Section paysage : objectifs modifiés (rédaction consolidée) et synthèse financière nouvelle."""
-    section = doc.add_section()
-    paragraphe_minuscule(doc.paragraphs[-1])
-    mise_en_page(section, paysage=True)
-    paragraphe(doc, "{{ annexe.titre }}", "Heading 1").paragraph_format.space_before = Pt(0)
+    ouvrir_section_annexe(doc)
     paragraphe(doc, "{%p if avenant.annexe_objectifs %}")
     paragraphe(
         doc,
         "Les objectifs dont une action est ajoutée, retirée ou modifiée par le présent avenant figurent ci-après "
-        "dans leur rédaction consolidée ; ils remplacent ceux de l’annexe de la convention.",
+        "dans leur rédaction consolidée ; ils remplacent ceux de l’annexe de la convention.",
     )
-    paragraphe(doc, "{%p for mission in annexe.missions %}")
-    paragraphe(doc, "{{ mission.numero }} – {{ mission.intitule }}", "Heading 1")
-    paragraphe(doc, "{%p for objectif in mission.objectifs %}")
-    paragraphe(doc, "Objectif {{ objectif.numero }} – {{ objectif.intitule }}", "Heading 2")
-    _tableau_objectif(doc)
-    paragraphe(doc, "{%p endfor %}")
-    total = paragraphe(
-        doc,
-        "Total de la mission {{ mission.numero }} : {{ mission.total }}, dont État : {{ mission.total_etat }}",
-        gras=True,
-        alignement=WD_ALIGN_PARAGRAPH.RIGHT,
-    )
-    total.paragraph_format.space_before = Pt(6)
-    total.paragraph_format.right_indent = Twips(MARGE_CELLULE)
-    paragraphe(doc, "{%p endfor %}")
+    missions(doc)
     paragraphe(doc, "{%p else %}")
     paragraphe(doc, "Le présent avenant ne modifie aucune action : les objectifs de l’annexe demeurent inchangés.")
     paragraphe(doc, "{%p endif %}")
-    _synthese(doc)
+    synthese(doc)
