@@ -110,7 +110,7 @@ def finir_xml(xml: str) -> str:
     # Deux remplacements littéraux (C) plutôt qu'une expression à groupe, dix fois plus lente ici.
     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
     if "1er" in xml or "1re" in xml:
-        xml = _RUN.sub(_exposer, xml)
+        xml = _exposer_runs(xml)
     corps = xml.partition("?>")[2] if xml.startswith("<?xml") else xml  # la déclaration est suivie d'un saut
     if not any(c in corps[1:] for c in "\n\t\a\f") or not _CONTROLES_TEXTE.search(xml):
         return xml  # cas courant : rien à convertir (test littéral d'abord, l'expression est lente)
@@ -125,10 +125,34 @@ _RUN = re.compile(
 _APRES_VERTALIGN = re.compile(r"<w:(?:rtl|cs|em|lang|eastAsianLayout|specVanish|oMath)\b")
 
 
+_CANDIDAT = re.compile(r"1(?:er|re)")
+
+
+def _exposer_runs(xml: str) -> str:
+    """Applique :func:`_exposer` aux seuls runs qui contiennent « 1er » ou « 1re ».
+
+    Même résultat que ``_RUN.sub(_exposer, xml)`` (un run commence par ``<w:r>`` ou ``<w:r `` et son
+    texte n'a pas de « < ») ; mais on part des quelques occurrences au lieu d'essayer chaque run.
+    """
+    morceaux: list[str] = []
+    fait = 0
+    for candidat in _CANDIDAT.finditer(xml):
+        position = candidat.start()
+        if position < fait:
+            continue  # dans un run déjà traité
+        debut = max(xml.rfind("<w:r>", fait, position), xml.rfind("<w:r ", fait, position))
+        trouve = _RUN.match(xml, debut) if debut >= 0 else None
+        if trouve is None or trouve.end() <= position:
+            continue
+        morceaux += (xml[fait:debut], _exposer(trouve))
+        fait = trouve.end()
+    return "".join([*morceaux, xml[fait:]]) if morceaux else xml
+
+
 def _exposer(trouve: re.Match[str]) -> str:
     """Découpe un run autour de « er » (« 1er ») : ce morceau reçoit ``w:vertAlign`` exposant (typographie)."""
     morceaux = exposants(trouve.group(2))
-    if len(morceaux) == 1:
+    if len(morceaux) <= 1:  # rien à mettre en exposant ; un run vide reste tel quel
         return trouve.group(0)
     proprietes = re.sub(r"<w:vertAlign [^>]*/>", "", trouve.group(1) or "")
     suite = _APRES_VERTALIGN.search(proprietes)
