@@ -78,6 +78,10 @@ def _liberer(groupe: int | None, profil: Path | None) -> None:
 class _Panne(Exception):
     """LibreOffice ou le pont ne répond plus : on relance tout."""
 
+    def __init__(self, motif: str, *, delai_depasse: bool = False) -> None:
+        super().__init__(motif)
+        self.delai_depasse = delai_depasse
+
 
 class ConvertisseurPdf:
     """Convertit des .docx (chemins ou octets) en PDF avec un seul LibreOffice, gardé ouvert.
@@ -88,9 +92,17 @@ class ConvertisseurPdf:
     (par défaut). Plusieurs fils peuvent le partager : ils passent l'un après l'autre.
     """
 
-    def __init__(self, *, pdfa: bool = True, delai: float = DELAI_DOCUMENT, soffice: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        pdfa: bool = True,
+        delai: float = DELAI_DOCUMENT,
+        soffice: str | None = None,
+        delai_demarrage: float = DELAI_DEMARRAGE,
+    ) -> None:
         self.pdfa = pdfa
         self.delai = delai
+        self.delai_demarrage = delai_demarrage
         self.soffice = soffice or trouver_soffice()
         self.python = python_uno()
         self.demarrages = 0
@@ -101,6 +113,7 @@ class ConvertisseurPdf:
         self._verrou = threading.Lock()
         self._filet: weakref.finalize[[int | None, Path | None], ConvertisseurPdf] | None = None
         self._secours: Convertisseur | None = None
+        self._interrompu = False
 
     def __enter__(self) -> ConvertisseurPdf:
         return self
@@ -115,9 +128,30 @@ class ConvertisseurPdf:
         """Numéro du processus LibreOffice en service (chef de son groupe), ou ``None`` s'il n'est pas lancé."""
         return self._office.pid if self._office is not None and self._office.poll() is None else None
 
+    def demarrer(self) -> None:
+        """Lance LibreOffice sans attendre le premier document (un lot le fait pendant qu'il rend les .docx)."""
+        with self._verrou:
+            if self.python is not None:
+                self._demarrer()
+
+    def interrompre(self) -> None:
+        """Arrête LibreOffice sur-le-champ, même depuis un autre fil (Ctrl-C) : la conversion en cours échoue,
+        et toute autre aussi jusqu'à :meth:`fermer`."""
+        self._interrompu = True
+        office, pont, secours = self._office, self._pont, self._secours
+        if office is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(office.pid, signal.SIGKILL)
+        if pont is not None:
+            with contextlib.suppress(OSError):
+                pont.kill()
+        if secours is not None:
+            secours.interrompre()
+
     def fermer(self) -> None:
         """Arrête LibreOffice et le pont, efface le profil ; le convertisseur peut resservir (il relancera)."""
         with self._verrou:
+            self._interrompu = False
             self._arreter()
             if self._secours is not None:
                 self._secours.fermer()
@@ -180,7 +214,7 @@ class ConvertisseurPdf:
         assert pont.stdout is not None
         pret, _, _ = select.select([pont.stdout], [], [], delai)
         if not pret:
-            raise _Panne(f"aucune réponse en {delai:g} secondes")
+            raise _Panne(f"aucune réponse en {delai:g} secondes", delai_depasse=True)
         ligne = pont.stdout.readline()
         if not ligne:
             raise _Panne("LibreOffice s'est arrêté")
@@ -192,6 +226,8 @@ class ConvertisseurPdf:
         if self._pont is not None and self._pont.poll() is None and self._office and self._office.poll() is None:
             return self._pont
         self._arreter()
+        if self._interrompu:
+            raise ConversionEchouee("LibreOffice", "conversion interrompue")
         assert self.python is not None
         tuyau = f"convgen-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         if self._profil is None:  # un profil à lui : deux LibreOffice qui partagent un profil se bloquent
@@ -215,7 +251,7 @@ class ConvertisseurPdf:
                 env=environnement,
             )
             self._pont = subprocess.Popen(
-                [self.python, str(_PONT), tuyau, str(DELAI_DEMARRAGE)],
+                [self.python, str(_PONT), tuyau, str(self.delai_demarrage)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -228,9 +264,13 @@ class ConvertisseurPdf:
         self.demarrages += 1
         self._filet = weakref.finalize(self, _liberer, self._office.pid, self._profil)
         try:
-            self._lire(self._pont, DELAI_DEMARRAGE)
+            self._lire(self._pont, self.delai_demarrage)
         except _Panne as panne:
             self._arreter()
+            if panne.delai_depasse:  # compté comme un blocage par le disjoncteur d'un lot
+                raise LibreOfficeBloque(
+                    "LibreOffice", f"pas prêt en {self.delai_demarrage:g} secondes (arrêté)"
+                ) from None
             raise ErreurPdf(f"LibreOffice n'a pas pu démarrer ({panne})") from None
         return self._pont
 

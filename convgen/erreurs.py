@@ -217,7 +217,7 @@ class FichierExistant(ErreurSortie):
 
 
 class NomDejaPris(ErreurSortie):
-    """Deux entrées d'une même exécution donneraient le même document : la seconde échoue avant tout rendu."""
+    """Deux entrées d'une même exécution donneraient le même document : la seconde échoue sans rien écrire."""
 
     def __init__(self, chemin: str | Path, entree: str, premiere: str) -> None:
         self.chemin, self.entree, self.premiere = str(chemin), entree, premiere

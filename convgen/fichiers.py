@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from convgen.erreurs import ErreurSortie, FichierExistant, FichierIllisible, motif_systeme
 
-__all__ = ["LONGUEUR_MAX_NOM", "chemin_dans", "ecrire", "ecrire_atomique", "nom_sain"]
+__all__ = ["LONGUEUR_MAX_NOM", "chemin_dans", "ecrire", "ecrire_atomique", "ecrire_temporaire", "nom_sain"]
 
 LONGUEUR_MAX_NOM = 80
 _RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -117,26 +117,42 @@ def empreinte_document(chemin: Path) -> str | None:
         return condensat.hexdigest()
 
 
+def ecrire_temporaire(dossier: Path, octets: bytes, *, prefixe: str, cible: Path | None = None) -> Path:
+    """Écrit ``octets`` dans un fichier neuf de ``dossier`` (``prefixe…tmp``), forcé sur le disque.
+
+    Première moitié d'une écriture atomique : :func:`mettre_en_place` le renomme ensuite d'un seul coup.
+    Un lot fait écrire ses documents ainsi par ses processus de rendu, et les met en place lui-même.
+    ``cible`` : le fichier que l'on écrit, nommé par le message d'erreur (par défaut, le dossier).
+    """
+    try:
+        dossier.mkdir(parents=True, exist_ok=True)
+        descripteur, temporaire = tempfile.mkstemp(dir=dossier, prefix=prefixe, suffix=".tmp")
+    except OSError as exc:
+        raise ErreurSortie(f"{cible or dossier} : écriture impossible ({motif_systeme(exc)})") from None
+    try:
+        with os.fdopen(descripteur, "wb") as fichier:
+            os.fchmod(fichier.fileno(), 0o666 & ~_umask())  # mkstemp crée en 0600 : les droits habituels
+            fichier.write(octets)
+            fichier.flush()
+            os.fsync(fichier.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(temporaire).unlink()
+        raise
+    return Path(temporaire)
+
+
 def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Path:
     """Écrit ``octets`` dans ``chemin`` d'un seul coup ; refuse d'écraser sans ``ecraser``."""
     chemin = Path(chemin)
     if not ecraser and os.path.lexists(chemin):
         raise FichierExistant(chemin)
+    temporaire = ecrire_temporaire(chemin.parent, octets, prefixe=f".{chemin.name}.", cible=chemin)
     try:
-        chemin.parent.mkdir(parents=True, exist_ok=True)
-        descripteur, temporaire = tempfile.mkstemp(dir=chemin.parent, prefix=f".{chemin.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ErreurSortie(f"{chemin} : écriture impossible ({motif_systeme(exc)})") from None
-    try:
-        Path(temporaire).chmod(0o666 & ~_umask())  # mkstemp crée en 0600 : on rend les droits habituels
-        with os.fdopen(descripteur, "wb") as fichier:
-            fichier.write(octets)
-            fichier.flush()
-            os.fsync(fichier.fileno())
-        mettre_en_place(Path(temporaire), chemin, ecraser=ecraser)
+        mettre_en_place(temporaire, chemin, ecraser=ecraser)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            Path(temporaire).unlink()
+            temporaire.unlink()
         raise
     return chemin
 

@@ -4,37 +4,34 @@ Les entrées (fichiers YAML ou JSON, dossiers, classeurs Excel) deviennent des t
 une par entrée et par version demandée. Les .docx sont rendus par un
 ``concurrent.futures.Executor`` (un groupe de processus à la taille de la machine par
 défaut ; tout autre exécuteur convient, celui de dask.distributed ou de Ray compris) :
-chaque processus compile le gabarit une fois. Les PDF sont ensuite convertis par
-paquets, par plusieurs LibreOffice en parallèle qui ont chacun leur profil ; un paquet
-qui échoue ou dépasse son délai est repris document par document avec un LibreOffice
-neuf, et après deux LibreOffice bloqués, la conversion s'arrête (disjoncteur).
+chaque processus compile le gabarit une fois, reçoit les tâches par paquets, lit, contrôle
+et rend chacune, et écrit son document à part dans ``.convgen/``. Le processus principal
+réserve les noms dans l'ordre des entrées et met chaque document en place d'un seul coup ;
+les PDF se font pendant ce temps (:mod:`convgen.lot_pdf`).
 
 Rien ne s'arrête à la première erreur ; rien n'est perdu : chaque tâche terminée est
 consignée aussitôt dans un journal (``.convgen/journal.jsonl`` du dossier de sortie),
 ce qui permet à ``reprendre=True`` de sauter ce qui est déjà fait avec les mêmes données
-(même empreinte) après une interruption. Les documents sont écrits atomiquement ; les
-noms sont réservés par le processus principal, dans l'ordre des entrées, avant tout rendu.
+(même empreinte) après une interruption. De deux entrées qui donneraient le même document,
+la seconde échoue sans rien écrire, quel que soit le processus le plus rapide.
 Un lot interrompu (Ctrl-C, SIGTERM) arrête ses processus et LibreOffice avant de rendre la main.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
-import queue
 import signal
-import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import (
-    FIRST_COMPLETED,
     BrokenExecutor,
     Executor,
     Future,
     ProcessPoolExecutor,
-    ThreadPoolExecutor,
     wait,
 )
 from dataclasses import dataclass, field, replace
@@ -45,29 +42,26 @@ from convgen import __version__
 from convgen.contexte import Version
 from convgen.erreurs import (
     Constat,
-    ConversionEchouee,
     ErreurConvgen,
     ErreurLot,
-    ErreurPdf,
     ErreurSortie,
     Gravite,
-    LibreOfficeBloque,
     erreurs,
     motif_systeme,
 )
 from convgen.examen import Examen, examiner
-from convgen.fichiers import chemin_dans, empreinte_document, mettre_en_place
+from convgen.fichiers import ecrire_temporaire
 from convgen.gabarit.rendu import charger_gabarit, chemin_gabarit_par_defaut
+from convgen.lot_pdf import ConversionPdf
 from convgen.modele import Convention
-from convgen.pdf import Convertisseur, ConvertitEnPdf
+from convgen.pdf import ConvertitEnPdf
 from convgen.production import (
     NomsReserves,
     Production,
     Statut,
     examiner_source,
-    nom_document,
-    produire_examen,
-    remplacable,
+    placer_document,
+    rendre_examen,
 )
 from convgen.rapport import (
     DOSSIER_ETAT,
@@ -84,8 +78,6 @@ __all__ = ["Avancement", "LigneRapport", "RapportLot", "executeur_par_defaut", "
 
 T = TypeVar("T")
 EXTENSIONS = (".yaml", ".yml", ".json")
-TAILLE_PAQUET_PDF = 16
-"""Documents par appel de LibreOffice : assez pour amortir son démarrage, assez peu pour reprendre vite."""
 
 
 @dataclass(frozen=True)
@@ -103,10 +95,8 @@ class Tache:
     pdf: bool = False
     reprise: bool = False
     examen: Any = None
-    """Examen déjà fait (convention d'un classeur, ou examen rendu par un processus avant la réservation du nom)."""
+    """Examen déjà fait (convention d'un classeur ou passée en objet) ; sinon le processus de rendu lit la source."""
     empreinte_source: str = ""
-    connus: tuple[tuple[str, str], ...] = ()
-    """Fichiers de la tâche que le journal dit écrits par ce lot (chemin, sha256) : une reprise peut les remplacer."""
     facultative: bool = False
     """Version tripartite demandée avec la bipartite : sans données de la Région, elle est sans objet."""
 
@@ -317,7 +307,8 @@ def generer_lot(
     ``version-sans-objet``), non un échec. ``executor`` : n'importe quel
     ``concurrent.futures.Executor`` (par défaut, un processus par cœur). Les tâches et leurs
     résultats sont de petits objets sérialisables ; les documents sont écrits par les processus
-    eux-mêmes dans ``sortie``, qui doit donc leur être accessible. ``convertisseur`` (un
+    eux-mêmes dans ``sortie/.convgen``, puis mis en place par l'appelant : ``sortie`` doit donc leur
+    être accessible, sur le même système de fichiers. ``convertisseur`` (un
     ``convgen.ConvertisseurPdf`` ouvert) : tous les PDF passent par lui plutôt que par un
     LibreOffice par cœur. ``delai_pdf`` : secondes accordées à chaque appel de LibreOffice (par défaut, selon la
     taille du paquet) ; après deux LibreOffice bloqués, la conversion s'arrête et le rapport le dit.
@@ -330,7 +321,7 @@ def generer_lot(
     charger_gabarit(gabarit)
     empreinte_gabarit = empreinte_fichiers([Path(gabarit) if gabarit is not None else chemin_gabarit_par_defaut()])
     dossier = Path(sortie)
-    suivi = _Suivi(_ouvrir_journal(dossier, reprendre), progression)
+    suivi = _Suivi(_ouvrir_journal(dossier, reprendre), progression, ecraser=ecraser, reprise=reprendre, pdf=pdf)
     try:  # journal fermé même si le lot est interrompu (Ctrl-C) : rien ne reste ouvert
         base = Tache(
             0,
@@ -359,25 +350,18 @@ def generer_lot(
             )
         ]
         a_faire = suivi.trier(taches, empreinte_gabarit)
-        propre = executor is None
-        executeur = executor or executeur_par_defaut()
-        try:
-            for ligne in _rendre_tous(executeur, a_faire, empreinte_gabarit, suivi.reserver):
-                suivi.consigner(ligne, fin_de_tache=not (pdf and _a_docx(ligne)))
-        finally:
-            if propre:
-                executeur.shutdown(cancel_futures=True)
-        if pdf:
-            conversion = convertir_lignes(
-                suivi.a_convertir(),
-                ecraser=ecraser,
-                connus=suivi.journal.connus,
-                delai=delai_pdf,
-                convertisseur=convertisseur,
+        conversion = None
+        if pdf:  # LibreOffice lancé dès maintenant ; les PDF se font pendant le rendu
+            conversion = ConversionPdf(
+                len(a_faire), ecraser=ecraser, connus=suivi.journal.connus, delai=delai_pdf, partage=convertisseur
             )
-            for ligne in conversion:
-                suivi.consigner(ligne, fin_de_tache=True)
-            suivi.avertissements.extend(conversion.avertissements)
+        with conversion or contextlib.nullcontext():
+            _rendre_lot(suivi, executor, a_faire, empreinte_gabarit, dossier, conversion)
+            if conversion is not None:
+                conversion.clore()
+                for ligne in conversion:
+                    suivi.consigner(ligne, fin_de_tache=True)
+                suivi.avertissements.extend(conversion.avertissements)
         lignes = [suivi.lignes[i] for i in sorted(suivi.lignes)]
         if bilans is not None:
             from convgen.lot_bilans import produire_bilans
@@ -397,20 +381,53 @@ def generer_lot(
         suivi.journal.fermer()
 
 
+def _rendre_lot(
+    suivi: _Suivi,
+    executor: Executor | None,
+    taches: list[Tache],
+    empreinte_gabarit: str,
+    dossier: Path,
+    conversion: ConversionPdf | None,
+) -> None:
+    """Rend les tâches et consigne leurs lignes ; chaque .docx mis en place part aussitôt à la conversion."""
+    executeur = executor or executeur_par_defaut()
+    try:
+        for ligne in _rendre_tous(executeur, taches, empreinte_gabarit, suivi.placer):
+            a_convertir = conversion is not None and ligne["statut"] == Statut.PRODUIT and _a_docx(ligne)
+            suivi.consigner(ligne, fin_de_tache=not a_convertir)
+            if conversion is not None and a_convertir:
+                conversion.ajouter(ligne)
+    finally:
+        if executor is None:
+            executeur.shutdown(cancel_futures=True)
+        retirer_temporaires(dossier)  # documents rendus d'un lot interrompu, jamais mis en place
+
+
 def _ouvrir_journal(dossier: Path, reprendre: bool) -> Journal:
     try:
         dossier.mkdir(parents=True, exist_ok=True)
-        return Journal(dossier, reprendre=reprendre)
+        journal = Journal(dossier, reprendre=reprendre)
     except OSError as exc:
         raise ErreurSortie(f"{dossier} : dossier de sortie inutilisable ({motif_systeme(exc)})") from None
+    retirer_temporaires(dossier)  # restes d'un lot tué ; le verrou du journal dit qu'aucun autre ne tourne
+    return journal
 
 
 class _Suivi:
     """L'état d'un lot en cours : lignes du rapport, journal, avancement signalé."""
 
-    def __init__(self, journal: Journal, progression: Callable[[Avancement], None] | None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        progression: Callable[[Avancement], None] | None,
+        *,
+        ecraser: bool,
+        reprise: bool,
+        pdf: bool,
+    ) -> None:
         self.journal = journal
         self.progression = progression
+        self.ecraser, self.reprise, self.pdf = ecraser, reprise, pdf
         self.lignes: dict[int, dict[str, Any]] = {}
         self.avancement = Avancement(total=0)
         self.noms = NomsReserves()
@@ -437,23 +454,36 @@ class _Suivi:
         self._signaler()
         return a_faire
 
-    def reserver(self, tache: Tache) -> Tache | dict[str, Any]:
-        """Réserve le nom du document d'une tâche examinée, dans l'ordre des entrées et avant son rendu.
+    def placer(self, ligne: dict[str, Any]) -> dict[str, Any]:
+        """Réserve le nom du document rendu d'une ligne, dans l'ordre des entrées, puis le met en place.
 
-        Rend la tâche, avec les fichiers que le journal lui connaît, ou la ligne d'échec si une entrée
-        précédente donne le même document.
+        Le processus de rendu a écrit le .docx à part (``a_placer``) ; il n'est mis à sa place qu'ici :
+        si une entrée précédente donne le même document, ou si la place est prise sans droit de la
+        reprendre, il est retiré et la ligne dit l'échec — rien n'est écrit pour cette entrée.
         """
-        convention = tache.examen.convention
-        if convention is None:
-            return tache  # données refusées : le rendu le dira, sans rien écrire
+        a_placer = ligne.pop("a_placer", None)
+        if a_placer is None:
+            return ligne
+        temporaire, docx = Path(a_placer["temporaire"]), Path(a_placer["chemin"])
         try:
-            docx = chemin_dans(Path(tache.sortie), nom_document(convention, tache.version, avec_structure=True))
-            self.noms.reserver(docx, _libelle(tache), cle=tache.indice)
+            self.noms.reserver(docx, f"{ligne['source']} ({ligne['version']})", cle=ligne["indice"])
+        except ErreurSortie as exc:  # même document qu'une entrée précédente
+            temporaire.unlink(missing_ok=True)
+            vide: dict[str, Any] = {"constats": [], "synthese": None, "donnees_essentielles": []}
+            return {**ligne, **vide, "statut": str(Statut.ECHEC), "message": str(exc)}
+        try:
+            placer_document(
+                temporaire,
+                docx,
+                a_placer["sha256"],
+                ecraser=self.ecraser,
+                connus=self.connus,
+                reprise=self.reprise,
+                avec_pdf=self.pdf,
+            )
         except ErreurSortie as exc:
-            production = Production(tache.source, str(tache.version or "auto"), Statut.ECHEC, message=str(exc))
-            return ligne_rapport(tache.indice, production, tache.empreinte_source)
-        chemins = (str(docx), str(docx.with_suffix(".pdf")))
-        return replace(tache, connus=tuple((c, self.connus[c]) for c in chemins if c in self.connus))
+            return {**ligne, "statut": str(Statut.ECHEC), "message": str(exc)}
+        return {**ligne, "fichiers": [{"chemin": str(docx), "sha256": a_placer["sha256"]}]}
 
     def consigner(self, ligne: dict[str, Any], *, fin_de_tache: bool) -> None:
         self.lignes[ligne["indice"]] = ligne
@@ -463,14 +493,6 @@ class _Suivi:
             if ligne["statut"] in (Statut.REFUSE, Statut.ECHEC):
                 self.avancement.echecs += 1
             self._signaler()
-
-    def a_convertir(self) -> list[dict[str, Any]]:
-        """Les lignes dont le .docx vient d'être produit et attend son PDF."""
-        return [
-            ligne
-            for ligne in self.lignes.values()
-            if ligne["statut"] == Statut.PRODUIT and _a_docx(ligne) and not ligne.get("pdf_fait")
-        ]
 
     def _signaler(self) -> None:
         if self.progression is not None:
@@ -485,46 +507,50 @@ def _a_docx(ligne: dict[str, Any]) -> bool:
     return any(f["chemin"].endswith(".docx") for f in ligne["fichiers"])
 
 
+PAQUET_RENDU_MAX = 16
+"""Tâches au plus par envoi à un processus de rendu : un aller-retour pour plusieurs documents."""
+PREFIXE_RENDU = "rendu-"
+"""Documents rendus par les processus, écrits dans ``.convgen/`` en attendant d'être mis en place."""
+
+
+def taille_paquet(taches: int, processus: int) -> int:
+    """Tâches par envoi : huit envois par processus au moins (équilibre en fin de lot), seize tâches au plus.
+
+    >>> taille_paquet(150, 2), taille_paquet(1000, 2), taille_paquet(10, 2)
+    (9, 16, 1)
+    """
+    return max(1, min(PAQUET_RENDU_MAX, taches // (8 * processus)))
+
+
 def _rendre_tous(
     executeur: Executor,
     taches: list[Tache],
     empreinte_gabarit: str,
-    reserver: Callable[[Tache], Tache | dict[str, Any]],
+    placer: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> Iterator[dict[str, Any]]:
-    """Examine, réserve le nom, puis rend chaque tâche ; rend les lignes finies.
+    """Rend les tâches par paquets dans les processus ; rend les lignes finies dans l'ordre des entrées.
 
-    Les examens se font dans les processus ; le processus principal réserve les noms dans l'ordre
-    des entrées, avant tout rendu (deux entrées de même document : la seconde échoue). Soumission
-    par fenêtre bornée : la mémoire ne croît pas avec le lot.
+    Chaque ligne passe par ``placer`` (le processus principal réserve le nom et met le document en
+    place) dans l'ordre des entrées : de deux entrées de même document, la seconde échoue, quel que
+    soit le processus le plus rapide. Fenêtre bornée de paquets en cours : la mémoire ne croît pas
+    avec le lot, et chaque processus a toujours un paquet d'avance.
     """
-    fenetre = 4 * (getattr(executeur, "_max_workers", None) or os.cpu_count() or 1)
-    examens: deque[tuple[Tache, Future[Tache] | None]] = deque()
-    rendus: set[Future[dict[str, Any]]] = set()
-    restantes = iter(taches)
-    while True:
-        while len(examens) + len(rendus) < fenetre and (tache := next(restantes, None)) is not None:
-            examens.append((tache, None if tache.examen is not None else executeur.submit(examiner_tache, tache)))
-        while examens and (examens[0][1] is None or examens[0][1].done()):
-            tache, futur = examens.popleft()
-            suite = reserver(tache if futur is None else _resultat(futur))
-            if isinstance(suite, dict):
-                yield suite
-            else:
-                rendus.add(executeur.submit(traiter, suite, empreinte_gabarit))
-        if not examens and not rendus:
-            return
-        attendus: set[Future[Any]] = set(rendus)
-        if examens and examens[0][1] is not None:
-            attendus.add(examens[0][1])
-        finis, _ = wait(attendus, return_when=FIRST_COMPLETED)
-        for termine in finis & rendus:
-            rendus.remove(termine)
-            yield _resultat(termine)
-
-
-def examiner_tache(tache: Tache) -> Tache:
-    """Lit et contrôle l'entrée d'une tâche (dans un processus de l'exécuteur) ; ne lève jamais pour une entrée."""
-    return replace(tache, examen=examiner(tache.source))
+    processus = getattr(executeur, "_max_workers", None) or os.cpu_count() or 1
+    taille = taille_paquet(len(taches), processus)
+    paquets = (taches[i : i + taille] for i in range(0, len(taches), taille))
+    en_cours: deque[Future[list[dict[str, Any]]]] = deque()
+    try:
+        while True:
+            while len(en_cours) < 2 * processus + 1 and (paquet := next(paquets, None)) is not None:
+                en_cours.append(executeur.submit(traiter_paquet, paquet, empreinte_gabarit))
+            if not en_cours:
+                return
+            for ligne in _resultat(en_cours.popleft()):
+                yield placer(ligne)
+    finally:  # interruption : ce qui n'a pas commencé ne commencera pas ; ce qui tourne finit ses écritures
+        for futur in en_cours:
+            futur.cancel()
+        wait(en_cours)  # avant que l'appelant ne retire les documents rendus restés à part
 
 
 def _resultat(futur: Future[T]) -> T:
@@ -538,32 +564,51 @@ def _resultat(futur: Future[T]) -> T:
     return resultat
 
 
+def traiter_paquet(taches: Sequence[Tache], empreinte_gabarit: str) -> list[dict[str, Any]]:
+    """Les lignes d'un paquet de tâches (dans un processus de l'exécuteur)."""
+    return [traiter(tache, empreinte_gabarit) for tache in taches]
+
+
 def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
-    """Produit le .docx d'une tâche (dans un processus de l'exécuteur) ; ne lève jamais pour une entrée fautive."""
+    """Examine et rend une tâche (dans un processus de l'exécuteur) ; ne lève jamais pour une entrée fautive.
+
+    Le .docx est écrit à part dans ``.convgen/`` (``a_placer`` de la ligne) : c'est le processus
+    principal qui lui donne son nom, dans l'ordre des entrées (:meth:`_Suivi.placer`).
+    """
     empreinte = _empreinte_tache(tache, empreinte_gabarit)
     try:
         examen = tache.examen if tache.examen is not None else examiner(tache.source)
         if tache.facultative and examen.convention is not None and not examen.convention.tripartite:
             return ligne_rapport(tache.indice, _sans_objet(tache, examen), empreinte)
-        production = produire_examen(
+        sortie = Path(tache.sortie)
+        production, docx, octets = rendre_examen(
             examen,
-            Path(tache.sortie),
+            sortie,
             version=tache.version,
             projet=tache.projet,
             gabarit=tache.gabarit,
             strict=tache.strict,
-            ecraser=tache.ecraser,
             avec_structure=True,
-            avec_pdf=tache.pdf,
-            connus=dict(tache.connus),
-            reprise=tache.reprise,
         )
+        ligne = ligne_rapport(tache.indice, production, empreinte)
+        if docx is not None:
+            temporaire = ecrire_temporaire(sortie / DOSSIER_ETAT, octets, prefixe=PREFIXE_RENDU, cible=docx)
+            sha256 = hashlib.sha256(octets).hexdigest()
+            ligne["a_placer"] = {"chemin": str(docx), "temporaire": str(temporaire), "sha256": sha256}
+        return ligne
     except ErreurConvgen as exc:  # défense : une entrée ne doit jamais arrêter le lot
         production = Production(tache.source, str(tache.version or "auto"), Statut.ECHEC, message=str(exc))
     except OSError as exc:  # message du système en français (motif_systeme), comme partout
         message = f"{tache.source} : {motif_systeme(exc)}"
         production = Production(tache.source, str(tache.version or "auto"), Statut.ECHEC, message=message)
     return ligne_rapport(tache.indice, production, empreinte)
+
+
+def retirer_temporaires(dossier: Path) -> None:
+    """Retire les documents rendus jamais mis en place (lot interrompu, processus tué) de ``.convgen/``."""
+    for reste in (dossier / DOSSIER_ETAT).glob(f"{PREFIXE_RENDU}*.tmp"):
+        with contextlib.suppress(OSError):
+            reste.unlink()
 
 
 def _sans_objet(tache: Tache, examen: Examen) -> Production:
@@ -575,175 +620,3 @@ def _sans_objet(tache: Tache, examen: Examen) -> Production:
         fichier=examen.fichier,
     )
     return Production(tache.source, "tripartite", Statut.SANS_OBJET, [*examen.constats, constat])
-
-
-def convertir_lignes(
-    lignes: list[dict[str, Any]],
-    *,
-    paquet: int = TAILLE_PAQUET_PDF,
-    ecraser: bool = False,
-    connus: Mapping[str, str] | None = None,
-    delai: float | None = None,
-    convertisseur: ConvertitEnPdf | None = None,
-) -> ConversionPdf:
-    """Convertit en PDF les .docx des lignes, par paquets, avec un LibreOffice par cœur ; rend chaque ligne finie.
-
-    Un PDF déjà présent n'est remplacé qu'avec ``ecraser``, s'il est identique, ou si ``connus`` (chemin →
-    sha256 consigné par le journal) montre que ce lot l'a écrit. ``delai`` borne chaque appel de LibreOffice.
-    Avec ``convertisseur`` (partagé, que l'appelant ferme), tous les paquets passent par lui, l'un après l'autre.
-    """
-    return ConversionPdf(
-        lignes, paquet=paquet, ecraser=ecraser, connus=connus or {}, delai=delai, partage=convertisseur
-    )
-
-
-BLOCAGES_MAX = 2
-"""Après deux LibreOffice bloqués (délai dépassé), la conversion s'arrête : un disjoncteur plutôt qu'une attente
-de plusieurs minutes par paquet restant."""
-MESSAGE_DISJONCTE = f"conversion en PDF arrêtée : LibreOffice s'est bloqué {BLOCAGES_MAX} fois"
-
-
-class ConversionPdf:
-    """Les lignes converties, à itérer ; ``avertissements`` dit si le disjoncteur a arrêté la conversion.
-
-    Interrompue (Ctrl-C, SIGTERM, itération abandonnée), elle arrête ses LibreOffice avant de rendre la
-    main : ni processus orphelin ni profil temporaire laissé.
-    """
-
-    def __init__(
-        self,
-        lignes: list[dict[str, Any]],
-        *,
-        paquet: int,
-        ecraser: bool,
-        connus: Mapping[str, str],
-        delai: float | None,
-        partage: ConvertitEnPdf | None = None,
-    ) -> None:
-        self.lignes, self.ecraser, self.connus, self.delai = lignes, ecraser, connus, delai
-        self.partage = partage
-        # Des paquets assez nombreux pour occuper chaque cœur, jamais plus gros que ``paquet``.
-        self.paquet = max(1, min(paquet, -(-len(lignes) // (os.cpu_count() or 1))))
-        self.avertissements: list[str] = []
-        self._arret = threading.Event()
-        self._verrou = threading.Lock()
-        self._blocages = 0
-        self._actifs: set[Convertisseur] = set()
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        paquets: queue.Queue[list[dict[str, Any]]] = queue.Queue()
-        for i in range(0, len(self.lignes), self.paquet):
-            paquets.put(self.lignes[i : i + self.paquet])
-        finies: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        nombre = 1 if self.partage is not None else max(1, min(os.cpu_count() or 1, paquets.qsize()))
-        with ThreadPoolExecutor(max_workers=nombre) as fils:
-            try:
-                for _ in range(nombre):
-                    fils.submit(self._ouvrier, paquets, finies)
-                restants = nombre
-                while restants:
-                    ligne = finies.get()
-                    if ligne is None:
-                        restants -= 1
-                    else:
-                        yield ligne
-            except BaseException:  # Ctrl-C, SIGTERM, abandon : LibreOffice arrêté avant d'attendre les fils
-                self._arreter()
-                raise
-        if self._disjoncte():
-            self.avertissements.append(f"{MESSAGE_DISJONCTE} ; les .docx restants n'ont pas de PDF")
-
-    def _arreter(self) -> None:
-        with self._verrou:
-            self._arret.set()
-            actifs = list(self._actifs)
-        for convertisseur in actifs:
-            convertisseur.interrompre()
-
-    def _disjoncte(self) -> bool:
-        with self._verrou:
-            return self._blocages >= BLOCAGES_MAX
-
-    def _noter(self, exc: ErreurPdf) -> None:
-        if isinstance(exc, LibreOfficeBloque):
-            with self._verrou:
-                self._blocages += 1
-
-    def _nouveau(self) -> Convertisseur:
-        with self._verrou:
-            if self._arret.is_set():
-                raise ConversionEchouee("", "conversion interrompue")
-            convertisseur = Convertisseur(delai=self.delai)
-            self._actifs.add(convertisseur)
-            return convertisseur
-
-    def _fermer(self, convertisseur: ConvertitEnPdf | None) -> None:
-        if isinstance(convertisseur, Convertisseur):  # le convertisseur partagé reste à son propriétaire
-            convertisseur.fermer()
-            with self._verrou:
-                self._actifs.discard(convertisseur)
-
-    def _ouvrier(self, paquets: queue.Queue[list[dict[str, Any]]], finies: queue.Queue[dict[str, Any] | None]) -> None:
-        """Un fil, un LibreOffice (son profil), des paquets jusqu'à épuisement ; remplacé s'il échoue."""
-        convertisseur: ConvertitEnPdf | None = self.partage
-        try:
-            while not self._arret.is_set():
-                try:
-                    lot = paquets.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    if self._disjoncte():
-                        raise ConversionEchouee("", MESSAGE_DISJONCTE)
-                    convertisseur = convertisseur or self._nouveau()
-                    for ligne in self._convertir_paquet(convertisseur, lot):
-                        finies.put(ligne)
-                except ErreurPdf as exc:
-                    # Paquet en échec ou bloqué : un LibreOffice neuf reprend chaque document seul.
-                    self._noter(exc)
-                    self._fermer(convertisseur)
-                    convertisseur = self.partage  # le partagé se relance lui-même ; sinon, un neuf au besoin
-                    for ligne in lot:
-                        finies.put(self._convertir_seul(ligne))
-        finally:
-            self._fermer(convertisseur)
-            finies.put(None)
-
-    def _convertir_seul(self, ligne: dict[str, Any]) -> dict[str, Any]:
-        convertisseur = None
-        try:
-            if self._disjoncte():
-                raise ConversionEchouee(_docx(ligne), MESSAGE_DISJONCTE)
-            convertisseur = self._nouveau()
-            (resultat,) = self._convertir_paquet(convertisseur, [ligne])
-            return resultat
-        except ErreurPdf as exc:
-            self._noter(exc)
-            message = f"PDF non produit (le .docx est conservé) : {exc}"
-            return {**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False}
-        finally:
-            self._fermer(convertisseur)
-
-    def _convertir_paquet(self, convertisseur: ConvertitEnPdf, lot: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        documents = [_docx(ligne) for ligne in lot]
-        with tempfile.TemporaryDirectory(prefix="pdf-", dir=documents[0].parent / DOSSIER_ETAT) as dossier:
-            pdfs = convertisseur.convertir(documents, Path(dossier))
-            return [self._placer(ligne, pdf, docx) for ligne, pdf, docx in zip(lot, pdfs, documents, strict=True)]
-
-    def _placer(self, ligne: dict[str, Any], pdf: Path, docx: Path) -> dict[str, Any]:
-        """Met le PDF en place (même système de fichiers : d'un seul coup) s'il en a le droit."""
-        cible = docx.with_suffix(".pdf")
-        try:
-            remplacer = remplacable(
-                cible, ecraser=self.ecraser, connus=self.connus, empreinte=empreinte_document(pdf) or ""
-            )
-            mettre_en_place(pdf, cible, ecraser=remplacer)
-        except ErreurSortie as exc:
-            message = f"PDF non produit (le .docx est conservé) : {exc}"
-            return {**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False}
-        fichiers = [*ligne["fichiers"], {"chemin": str(cible), "sha256": empreinte_document(cible)}]
-        return {**ligne, "fichiers": fichiers, "pdf_fait": True}
-
-
-def _docx(ligne: dict[str, Any]) -> Path:
-    return next(Path(f["chemin"]) for f in ligne["fichiers"] if f["chemin"].endswith(".docx"))

@@ -11,7 +11,7 @@ seconde échoue en nommant la première ; rien ne dépend des dates des fichiers
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -31,14 +31,23 @@ from convgen.erreurs import (
     NomDejaPris,
 )
 from convgen.examen import Examen, examiner
-from convgen.fichiers import chemin_dans, ecrire_atomique, empreinte_document, nom_sain
+from convgen.fichiers import chemin_dans, ecrire_atomique, empreinte_document, mettre_en_place, nom_sain
 from convgen.gabarit.rendu import Gabarit, rendre_docx
 from convgen.modele import Convention
 from convgen.pdf import ConvertitEnPdf
 from convgen.tableur.ecriture import ecrire_tableur
 from convgen.tableur.lecture import est_tableur, lire_tableur
 
-__all__ = ["Production", "Statut", "examiner_source", "nom_document", "produire", "produire_examen"]
+__all__ = [
+    "Production",
+    "Statut",
+    "examiner_source",
+    "nom_document",
+    "placer_document",
+    "produire",
+    "produire_examen",
+    "rendre_examen",
+]
 
 
 class Statut(StrEnum):
@@ -156,6 +165,74 @@ def produire(source: str | Path, sortie: Path, **options: Any) -> list[Productio
     return [produire_examen(examen, sortie, **options) for examen in examens]
 
 
+def rendre_examen(
+    examen: Examen,
+    sortie: Path,
+    *,
+    version: Version | None = None,
+    projet: bool = False,
+    gabarit: str | Path | Gabarit | None = None,
+    strict: bool = False,
+    avec_structure: bool = False,
+) -> tuple[Production, Path | None, bytes]:
+    """Premier temps d'une production : constats, place du .docx et ses octets ; rien n'est écrit ni réservé.
+
+    Rend ``(production, chemin du .docx, octets)`` ; le chemin est None quand il n'y a rien à écrire
+    (données refusées, échec : la production le dit). Un lot fait ce temps dans ses processus de rendu.
+    """
+    examen = examen.pour_version(version)
+    resultat = Production(examen.fichier, version or "auto", Statut.REFUSE, examen.constats)
+    if examen.convention is None or not examen.accepte(strict=strict):
+        return resultat, None, b""
+    resultat.convention = examen.convention
+    try:
+        contexte = construire_contexte(examen.convention, version=version, projet=projet)
+        docx = chemin_dans(sortie, nom_document(examen.convention, version, avec_structure=avec_structure))
+        octets = rendre_docx(contexte, gabarit=gabarit)
+    except DonneesInvalides as exc:  # version tripartite sans données de la Région
+        resultat.constats = [*resultat.constats, *exc.constats]
+        resultat.message = "; ".join(c.message for c in exc.constats)
+        return resultat, None, b""
+    except ErreurConvgen as exc:
+        resultat.statut, resultat.message = Statut.ECHEC, str(exc)
+        return resultat, None, b""
+    resultat.statut = Statut.PRODUIT
+    return resultat, docx, octets
+
+
+def placer_document(
+    temporaire: Path,
+    docx: Path,
+    empreinte: str,
+    *,
+    ecraser: bool,
+    connus: Mapping[str, str] | None = None,
+    reprise: bool = False,
+    avec_pdf: bool = False,
+) -> Path:
+    """Second temps : met en place le .docx écrit dans ``temporaire`` (même système de fichiers), d'un seul coup.
+
+    S'il n'en a pas le droit (voir :func:`remplacable`), ``temporaire`` est retiré et l'erreur levée.
+    ``avec_pdf`` : le PDF sera produit plus tard ; sa place est contrôlée d'abord. ``reprise`` : un .docx
+    déjà présent avec exactement ces octets (``empreinte``) est gardé tel quel (écrit juste avant une
+    interruption, que le journal n'a pas eu le temps de consigner). ``connus`` : chemin → sha256 des
+    fichiers que le journal du lot dit avoir écrits ; une reprise peut remplacer ceux-là, s'ils sont
+    intacts, et rien d'autre.
+    """
+    try:
+        if avec_pdf:
+            remplacable(docx.with_suffix(".pdf"), ecraser=ecraser, connus=connus)
+        if reprise and empreinte_document(docx) == empreinte:
+            temporaire.unlink()
+            return docx
+        mettre_en_place(temporaire, docx, ecraser=remplacable(docx, ecraser=ecraser, connus=connus))
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporaire.unlink()
+        raise
+    return docx
+
+
 def produire_examen(
     examen: Examen,
     sortie: Path,
@@ -167,52 +244,32 @@ def produire_examen(
     ecraser: bool = False,
     convertisseur: ConvertitEnPdf | None = None,
     avec_structure: bool = False,
-    avec_pdf: bool = False,
     reservations: NomsReserves | None = None,
-    connus: Mapping[str, str] | None = None,
-    reprise: bool = False,
 ) -> Production:
-    """Produit les documents d'une convention examinée.
+    """Produit les documents d'une convention examinée : le .docx, puis son PDF avec ``convertisseur``.
 
-    ``avec_pdf`` : le PDF sera produit plus tard (par lot) ; sa place est contrôlée dès maintenant.
-    ``reprise`` : un .docx déjà présent avec exactement les octets attendus est accepté tel quel
-    (document écrit juste avant une interruption, que le journal n'a pas eu le temps de consigner).
-    ``reservations`` : le nom est réservé avant le rendu (un lot réserve les siens lui-même, avant
-    d'envoyer les tâches). ``connus`` : chemin → sha256 des fichiers que le journal du lot dit avoir
-    écrits ; une reprise peut remplacer ceux-là, s'ils sont intacts, et rien d'autre.
+    ``reservations`` : deux conventions qui donneraient le même document, la seconde échoue, même
+    avec ``ecraser`` (un lot réserve les siens lui-même, dans l'ordre des entrées).
     """
-    examen = examen.pour_version(version)
-    resultat = Production(examen.fichier, version or "auto", Statut.REFUSE, examen.constats)
-    if examen.convention is None or not examen.accepte(strict=strict):
+    resultat, docx, octets = rendre_examen(
+        examen, sortie, version=version, projet=projet, gabarit=gabarit, strict=strict, avec_structure=avec_structure
+    )
+    if docx is None:
         return resultat
-    resultat.convention = examen.convention
     try:
-        contexte = construire_contexte(examen.convention, version=version, projet=projet)
-        docx = chemin_dans(sortie, nom_document(examen.convention, version, avec_structure=avec_structure))
         pdf = docx.with_suffix(".pdf")
         if reservations is not None:
             reservations.reserver(docx, examen.fichier, cle=(examen.fichier, version))
-        remplacer_pdf = (convertisseur or avec_pdf) and remplacable(pdf, ecraser=ecraser, connus=connus)
-        octets = rendre_docx(contexte, gabarit=gabarit)
-        if reprise and empreinte_document(docx) == hashlib.sha256(octets).hexdigest():
-            resultat.fichiers.append(docx)  # écrit avant l'interruption, pas encore consigné : le même document
-        else:
-            remplacer = remplacable(docx, ecraser=ecraser, connus=connus)
-            resultat.fichiers.append(ecrire_atomique(docx, octets, ecraser=remplacer))
+        remplacer_pdf = convertisseur is not None and remplacable(pdf, ecraser=ecraser)
+        resultat.fichiers.append(ecrire_atomique(docx, octets, ecraser=remplacable(docx, ecraser=ecraser)))
         if convertisseur is not None:
             try:
-                resultat.fichiers.append(_vers_pdf(docx, pdf, convertisseur, ecraser=bool(remplacer_pdf)))
+                resultat.fichiers.append(_vers_pdf(docx, pdf, convertisseur, ecraser=remplacer_pdf))
             except ErreurConvgen as exc:
                 resultat.fichiers = []  # le .docx reste : il est complet ; le message le dit
                 raise ErreurConvgen(f"{exc} ; le document Word {docx} est écrit, lui") from None
-    except DonneesInvalides as exc:  # version tripartite sans données de la Région
-        resultat.constats = [*resultat.constats, *exc.constats]
-        resultat.message = "; ".join(c.message for c in exc.constats)
-        return resultat
     except ErreurConvgen as exc:
         resultat.statut, resultat.message = Statut.ECHEC, str(exc)
-        return resultat
-    resultat.statut = Statut.PRODUIT
     return resultat
 
 

@@ -37,7 +37,8 @@ from lot_aide import (
 )
 
 from convgen.chargement import lire
-from convgen.lot import convertir_lignes, generer_lot
+from convgen.lot import generer_lot
+from convgen.lot_pdf import convertir_lignes
 from convgen.tableur import ecrire_tableur
 
 # --- Lot de 30 conventions par la ligne de commande -----------------------------------------------
@@ -166,9 +167,9 @@ def reference(tmp_path: Path, entrees: Path) -> dict[str, str]:
 
 def test_reprise_apres_interruption(tmp_path: Path, entrees: Path, reference: dict[str, str]) -> None:
     sortie = tmp_path / "sortie"
-    # Fenêtre de convgen : 4 tâches par fil, soit 8, chacune soumise deux fois (examen, puis rendu) ; passé la
-    # 16e soumission, chacune suit une tâche consignée : les 17e et 18e en suivent au moins une.
-    executeur = ExecuteurCoupe(limite=18)
+    # 12 tâches, 2 fils : paquets d'une tâche, 5 en cours (2 par fil, plus un) ; passé la 5e soumission,
+    # chacune suit une tâche consignée : la 6e et la 7e en suivent deux, la 8e est interrompue.
+    executeur = ExecuteurCoupe(limite=7)
     with pytest.raises(KeyboardInterrupt):
         generer_lot([entrees], sortie, executor=executeur)
     executeur.shutdown(wait=True)  # les tâches déjà lancées finissent leurs écritures

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from lot_aide import RACINE, lire_rapport, preparer_donnees, temporaires
 
-from convgen.lot import MESSAGE_DISJONCTE, convertir_lignes, generer_lot
+from convgen.lot import generer_lot
+from convgen.lot_pdf import MESSAGE_DISJONCTE, convertir_lignes
 
 
 def _parents() -> dict[int, tuple[int, str, str]]:
