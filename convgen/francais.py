@@ -52,7 +52,6 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.dates import format_date
 from num2words import num2words  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
@@ -116,13 +115,14 @@ def date_longue(d: datetime.date) -> str:
     >>> date_longue(datetime.date(2021, 8, 1))
     '1er\xa0août\xa02021'
     """
-    # babel écrit « 1 mars 2009 » (format long fr_FR « d MMMM y ») :
-    # on remplace seulement le jour.
-    texte: str = format_date(d, format="long", locale="fr_FR")
-    jour, reste = texte.split(" ", 1)
-    if jour != str(d.day):
-        raise RuntimeError(f"format de date babel inattendu : {texte!r}")
-    return ESPACE_INSECABLE.join((ordinal(1) if d.day == 1 else jour, *reste.split()))
+    # Le format long de fr_FR (CLDR « d MMMM y », celui de babel), sans charger les données de babel
+    # dans chaque processus ; un test le compare à babel pour chaque jour de plusieurs années.
+    jour = ordinal(1) if d.day == 1 else str(d.day)
+    return ESPACE_INSECABLE.join((jour, MOIS[d.month - 1], str(d.year)))
+
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre")  # fmt: skip
 
 
 def ordinal(n: int, feminin: bool = False) -> str:

@@ -36,6 +36,8 @@ __all__ = [
 
 #: Nom du référentiel chargé par défaut.
 NOM_PAR_DEFAUT = "circulaire_dgefp_2008_15"
+CHARGEUR_YAML: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""Pour les tables livrées avec convgen : le chargeur sûr de libyaml (dix fois plus rapide), sinon celui de Python."""
 
 _PAQUET = "convgen"
 _DOSSIER = "referentiels"
@@ -199,7 +201,7 @@ def _charger(nom: str) -> Referentiel:
         raise ValueError(f"Référentiel inconnu : {nom!r}. Référentiels disponibles : {liste}.")
     texte = (_dossier() / f"{nom}{_EXTENSION}").read_text(encoding="utf-8")
     try:
-        donnees: object = yaml.safe_load(texte)
+        donnees: object = yaml.load(texte, Loader=CHARGEUR_YAML)  # chargeur sûr (libyaml s'il est là)
     except yaml.YAMLError as erreur:
         raise ValueError(f"Référentiel {nom!r} : fichier YAML illisible ({erreur}).") from erreur
     return referentiel_depuis_donnees(donnees, nom)

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from convgen.francais import sans_accents
+from convgen.referentiel import CHARGEUR_YAML
 
 __all__ = [
     "Collectivite",
@@ -64,7 +65,7 @@ def _dans(entree: dict[str, Any], annee: int) -> bool:
 @functools.cache
 def _table() -> dict[str, Any]:
     texte = (resources.files("convgen") / "referentiels" / "territoires" / "regions.yaml").read_text(encoding="utf-8")
-    table: dict[str, Any] = yaml.safe_load(texte)
+    table: dict[str, Any] = yaml.load(texte, Loader=CHARGEUR_YAML)  # chargeur sûr
     return table
 
 
@@ -86,15 +87,24 @@ def _collectivite(entree: dict[str, Any], annee: int) -> Collectivite:
 
 def regions_de(annee: int) -> list[str]:
     """Noms des régions de l'année, dans l'ordre de la table (vide avant la première année)."""
+    return list(_noms(annee))
+
+
+@functools.lru_cache(maxsize=64)
+def _noms(annee: int) -> tuple[str, ...]:
     if annee < premiere_annee():
-        return []
-    return [r["nom"] for r in _table()["regions"] if _dans(r, annee)]
+        return ()
+    return tuple(r["nom"] for r in _table()["regions"] if _dans(r, annee))
 
 
+@functools.lru_cache(maxsize=1024)
 def region(nom: str, annee: int) -> Region | None:
-    """La région de ce nom exact cette année-là (apostrophe droite ou typographique), ou ``None``."""
+    """La région de ce nom exact cette année-là (apostrophe droite ou typographique), ou ``None``.
+
+    Gardée en mémoire : les règles et le contexte la demandent une dizaine de fois par convention.
+    """
     nom = nom.replace("\u2019", "'")
-    if nom not in regions_de(annee):
+    if nom not in _noms(annee):
         return None
     entree = next(r for r in _table()["regions"] if r["nom"] == nom)
     etat = entree.get("etat", f"de la région {nom}")

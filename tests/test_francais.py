@@ -52,6 +52,19 @@ def test_date_longue(d: datetime.date, attendu: str) -> None:
     assert date_longue(d) == attendu
 
 
+def test_date_longue_comme_babel() -> None:
+    """Le format long de fr_FR, écrit par convgen, est celui de babel (CLDR), jour par jour sur plusieurs années."""
+    from babel.dates import format_date
+
+    debut = datetime.date(2007, 1, 1)
+    for decalage in range(366 * 4):
+        jour = debut + datetime.timedelta(days=decalage)
+        attendu = format_date(jour, format="long", locale="fr_FR").replace(" ", "\xa0")
+        if jour.day == 1:
+            attendu = "1er" + attendu[1:]
+        assert date_longue(jour) == attendu
+
+
 @pytest.mark.parametrize(
     ("n", "feminin", "attendu"),
     [

@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
 
@@ -83,9 +84,15 @@ def preparer_xml(contenu: bytes, gabarit: str = "gabarit", nom_partie: str = "")
     après le rendu, elles ne touchent jamais aux données.
     """
     try:
-        racine = lire_xml(contenu)
+        return _preparer(contenu)
     except etree.XMLSyntaxError as exc:
         raise ErreurGabarit(f"{gabarit} : {lieu(nom_partie)} : XML illisible ({exc.msg})") from None
+
+
+@lru_cache(maxsize=32)
+def _preparer(contenu: bytes) -> str:
+    """:func:`preparer_xml`, gardé en mémoire : la vérification d'un gabarit puis sa compilation le demandent."""
+    racine = lire_xml(contenu)
     fusionner(racine)
     xml = etree.tostring(racine, encoding="unicode")
     if not _BALISES.search(xml):

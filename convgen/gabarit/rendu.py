@@ -81,7 +81,9 @@ class Gabarit:
         self.nom = nom or (str(source) if not isinstance(source, bytes) else "gabarit")
         octets = source if isinstance(source, bytes) else lire_octets(Path(source))
         self._entrees = lire_archive(octets, self.nom)
-        verifier_ou_lever(octets, self.nom, schema=schema)  # tout gabarit est vérifié avant d'être compilé
+        # Tout gabarit est vérifié avant d'être compilé ; s'il ne se compile pas, la vérification complète
+        # (« filet » : la partie telle que préparée pour le rendu) situe l'erreur.
+        verifier_ou_lever(octets, self.nom, schema=schema, filet=False)
         env = environnement()
         self._parties: dict[str, _Partie] = {}
         problemes: list[ProblemeGabarit] = []
@@ -96,6 +98,7 @@ class Gabarit:
             except TemplateSyntaxError as exc:
                 problemes.append(ProblemeGabarit(lieu(nom_partie), f"syntaxe : {exc.message}"))
         if problemes:
+            verifier_ou_lever(octets, self.nom, schema=schema)
             raise GabaritInvalide(self.nom, problemes)
         # Les parties que le rendu ne touche pas sont compressées une fois pour toutes.
         self._compressees = {nom: compresser(nom, contenu) for nom, contenu in self._entrees.items()}

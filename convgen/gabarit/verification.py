@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,11 +102,14 @@ class _Balise:
 Signaler = Callable[[_Balise, str], None]
 
 
-def verifier_gabarit(source: str | Path | bytes, *, schema: object = Contexte) -> list[ProblemeGabarit]:
+def verifier_gabarit(
+    source: str | Path | bytes, *, schema: object = Contexte, filet: bool = True
+) -> list[ProblemeGabarit]:
     """Tous les problèmes du gabarit (chemin ou octets), dans l'ordre du document ; liste vide s'il est sain.
 
     ``schema`` : le TypedDict des variables offertes (par défaut, celui de la convention ; l'avenant et
-    le compte rendu d'exécution ont le leur).
+    le compte rendu d'exécution ont le leur). ``filet`` : analyse aussi chaque partie telle que le rendu
+    la compilera (:class:`~convgen.gabarit.rendu.Gabarit`, qui la compile aussitôt, s'en passe d'abord).
     """
     nom = "gabarit" if isinstance(source, bytes) else str(Path(source))
     try:
@@ -115,12 +119,15 @@ def verifier_gabarit(source: str | Path | bytes, *, schema: object = Contexte) -
         return [ProblemeGabarit("fichier", str(exc).removeprefix(f"{nom} : "))]
     env = environnement()
     parties = sorted((n for n in entrees if PARTIES_A_RENDRE.match(n)), key=lambda n: (_partie(n), n))
-    return [p for n in parties for p in _verifier_partie(n, entrees[n], env, schema)] + relations_externes(entrees)
+    problemes = [p for n in parties for p in _verifier_partie(n, entrees[n], env, schema, filet)]
+    return problemes + relations_externes(entrees)
 
 
-def verifier_ou_lever(source: str | Path | bytes, nom: str | Path | None = None, *, schema: Any = Contexte) -> None:
+def verifier_ou_lever(
+    source: str | Path | bytes, nom: str | Path | None = None, *, schema: Any = Contexte, filet: bool = True
+) -> None:
     """Lève :class:`~convgen.erreurs.GabaritInvalide` (avec tous les problèmes) si le gabarit en a."""
-    problemes = verifier_gabarit(source, schema=schema)
+    problemes = verifier_gabarit(source, schema=schema, filet=filet)
     if problemes:
         raise GabaritInvalide(nom or ("gabarit" if isinstance(source, bytes) else source), problemes)
 
@@ -131,7 +138,7 @@ def _partie(nom: str) -> tuple[int, str]:
     return rang, libelle if rang in (0, 9) else f"{libelle} ({nom})"
 
 
-def _verifier_partie(nom: str, contenu: bytes, env: Environment, schema: Any) -> list[ProblemeGabarit]:
+def _verifier_partie(nom: str, contenu: bytes, env: Environment, schema: Any, filet: bool) -> list[ProblemeGabarit]:
     libelle = _partie(nom)[1]
     try:
         racine = lire_xml(contenu)
@@ -151,7 +158,7 @@ def _verifier_partie(nom: str, contenu: bytes, env: Environment, schema: Any) ->
     modele = _compiler(lignes, env, signaler)
     if modele is not None:
         analyser(modele, lambda n, message: signaler(lignes[min(max(n - 1, 0), len(lignes) - 1)][0], message), schema)
-    if not trouves and balises:
+    if filet and not trouves and balises:
         trouves += _apres_preparation(contenu, env, libelle, balises)
     return list(dict.fromkeys(p for _, p in sorted(trouves, key=lambda t: t[0])))
 
@@ -279,6 +286,11 @@ def _syntaxe(balises: list[_Balise], env: Environment, signaler: Signaler) -> li
     Une balise fautive est remplacée dans le modèle d'ensemble par une ouverture neutre de même nature
     (ou retirée), pour que sa fin de bloc ne soit pas dite orpheline.
     """
+    try:  # cas courant : le modèle entier s'analyse, aucune balise n'a donc d'erreur de syntaxe à elle
+        _analyser_jinja(env, "\n".join(b.jinja for b in balises if b.jinja and not b.commentaire))
+        return balises
+    except (TemplateSyntaxError, RecursionError):
+        pass
     for b in balises:
         if b.commentaire:
             continue
@@ -366,9 +378,11 @@ def _compiler(lignes: list[tuple[_Balise, str]], env: Environment, signaler: Sig
     return None
 
 
+@lru_cache(maxsize=16)
 def _analyser_jinja(env: Environment, source: str) -> nodes.Template:
     """L'arbre Jinja, sans passer par ``env.parse`` : sa réécriture de la pile d'appels, à chaque erreur,
-    coûte dix fois l'analyse d'une balise."""
+    coûte dix fois l'analyse d'une balise. Gardé en mémoire : le modèle entier est analysé deux fois
+    (syntaxe de chaque balise, puis blocs équilibrés), sans être modifié."""
     return Parser(env, source).parse()
 
 
