@@ -135,6 +135,9 @@ class _Generateur(CodeGenerator):
         self.write(")")
 
 
+_ATTRIBUTS_DICT = frozenset(dir(dict))
+
+
 class EnvironnementBorne(ImmutableSandboxedEnvironment):
     """Le bac à sable immuable de Jinja, dont chaque document rendu respecte un :class:`Budget`."""
 
@@ -145,6 +148,14 @@ class EnvironnementBorne(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.filters["replace"] = _remplacer
         self.filters["join"] = _joindre
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``contexte.structure.nom`` : la clé d'un dictionnaire du contexte, sans l'exception que lève d'abord
+        ``getattr`` (trois fois plus lent). Même résultat que le bac à sable : un nom de méthode de ``dict``
+        (``items``…) reste la méthode, contrôlée par lui."""
+        if type(obj) is dict and attribute in obj and attribute not in _ATTRIBUTS_DICT:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
     def boucle_bornee(self, iterable: Iterable[Any]) -> Iterator[Any]:
         compte = budget()
