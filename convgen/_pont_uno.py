@@ -42,7 +42,11 @@ def _connecter(tuyau: str, delai: float) -> Any:
 
 
 def _convertir(bureau: Any, entree: str, sortie: str, pdfa: bool) -> None:
-    chargement = (_propriete("Hidden", True), _propriete("FilterName", "MS Word 2007 XML"))
+    # Lecture seule : pas de fichier verrou à côté du document, et un peu plus rapide ; même PDF.
+    chargement = tuple(
+        _propriete(nom, valeur)
+        for nom, valeur in (("Hidden", True), ("ReadOnly", True), ("FilterName", "MS Word 2007 XML"))
+    )
     document = bureau.loadComponentFromURL(uno.systemPathToFileUrl(entree), "_blank", 0, chargement)
     if document is None:
         raise ValueError("LibreOffice n'a pas pu ouvrir le document")

@@ -171,8 +171,13 @@ class ConvertisseurPdf:
             (pdf,) = self.convertir([document], Path(dossier) / "pdf")
             return pdf.read_bytes()
 
-    def convertir(self, documents: Sequence[Path], dossier: Path) -> list[Path]:
-        """Convertit les documents dans ``dossier`` (PDF du même nom) ; rend les PDF dans le même ordre."""
+    def convertir(self, documents: Sequence[Path], dossier: Path, *, finaliser: bool = True) -> list[Path]:
+        """Convertit les documents dans ``dossier`` (PDF du même nom) ; rend les PDF dans le même ordre.
+
+        ``finaliser=False`` : les PDF sont rendus tels que LibreOffice les écrit ; l'appelant les passe
+        lui-même à :func:`~convgen.pdfa.finaliser_pdf` (un lot le fait pendant que LibreOffice convertit
+        le document suivant).
+        """
         for document in documents:
             verifier_docx(document)
         dossier.mkdir(parents=True, exist_ok=True)
@@ -180,9 +185,9 @@ class ConvertisseurPdf:
             if self.python is None:  # pas de pont UNO : un LibreOffice par appel
                 self._secours = self._secours or Convertisseur(pdfa=self.pdfa, soffice=self.soffice)
                 return self._secours.convertir(documents, dossier)
-            return [self._un(document, dossier / f"{document.stem}.pdf") for document in documents]
+            return [self._un(document, dossier / f"{document.stem}.pdf", finaliser) for document in documents]
 
-    def _un(self, document: Path, pdf: Path) -> Path:
+    def _un(self, document: Path, pdf: Path, finaliser: bool) -> Path:
         for essai in (1, 2):
             try:
                 reponse = self._demander({"entree": str(document.resolve()), "sortie": str(pdf.resolve())})
@@ -196,7 +201,8 @@ class ConvertisseurPdf:
             if "erreur" in reponse:
                 raise ConversionEchouee(document, f"LibreOffice a refusé le document ({reponse['erreur']})")
             verifier_pdf(document, pdf, "")
-            finaliser_pdf(pdf, document)  # métadonnées PDF/A concordantes et reproductibles, comme generer_pdf
+            if finaliser:  # métadonnées PDF/A concordantes et reproductibles, comme generer_pdf
+                finaliser_pdf(pdf, document)
             return pdf
         raise AssertionError("inatteignable")  # pragma: no cover
 

@@ -20,6 +20,7 @@ Un lot interrompu (Ctrl-C, SIGTERM) arrête ses processus et LibreOffice avant d
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -351,17 +352,11 @@ def generer_lot(
         ]
         a_faire = suivi.trier(taches, empreinte_gabarit)
         conversion = None
-        if pdf:  # LibreOffice lancé dès maintenant ; les PDF se font pendant le rendu
-            conversion = ConversionPdf(
-                len(a_faire), ecraser=ecraser, connus=suivi.journal.connus, delai=delai_pdf, partage=convertisseur
+        if pdf:
+            conversion = functools.partial(
+                ConversionPdf, ecraser=ecraser, connus=suivi.journal.connus, delai=delai_pdf, partage=convertisseur
             )
-        with conversion or contextlib.nullcontext():
-            _rendre_lot(suivi, executor, a_faire, empreinte_gabarit, dossier, conversion)
-            if conversion is not None:
-                conversion.clore()
-                for ligne in conversion:
-                    suivi.consigner(ligne, fin_de_tache=True)
-                suivi.avertissements.extend(conversion.avertissements)
+        _produire(suivi, executor, a_faire, empreinte_gabarit, dossier, conversion)
         lignes = [suivi.lignes[i] for i in sorted(suivi.lignes)]
         if bilans is not None:
             from convgen.lot_bilans import produire_bilans
@@ -381,26 +376,42 @@ def generer_lot(
         suivi.journal.fermer()
 
 
-def _rendre_lot(
+def _produire(
     suivi: _Suivi,
     executor: Executor | None,
     taches: list[Tache],
     empreinte_gabarit: str,
     dossier: Path,
-    conversion: ConversionPdf | None,
+    conversion: Callable[[int], ConversionPdf] | None,
 ) -> None:
-    """Rend les tâches et consigne leurs lignes ; chaque .docx mis en place part aussitôt à la conversion."""
+    """Rend les tâches et consigne leurs lignes ; avec ``conversion``, chaque .docx mis en place part aussitôt en PDF.
+
+    Les LibreOffice démarrent pendant le rendu des premiers documents ; les processus de rendu sont nés
+    avant eux (un « fork » ne se fait jamais dans un processus qui a d'autres fils).
+    """
     executeur = executor or executeur_par_defaut()
     try:
-        for ligne in _rendre_tous(executeur, taches, empreinte_gabarit, suivi.placer):
-            a_convertir = conversion is not None and ligne["statut"] == Statut.PRODUIT and _a_docx(ligne)
-            suivi.consigner(ligne, fin_de_tache=not a_convertir)
-            if conversion is not None and a_convertir:
-                conversion.ajouter(ligne)
+        if executor is None and conversion is not None:
+            executeur.submit(int).result()  # tous les processus de rendu naissent ici
+        with conversion(len(taches)) if conversion is not None else contextlib.nullcontext() as pdfs:
+            try:
+                for ligne in _rendre_tous(executeur, taches, empreinte_gabarit, suivi.placer):
+                    a_convertir = pdfs is not None and ligne["statut"] == Statut.PRODUIT and _a_docx(ligne)
+                    suivi.consigner(ligne, fin_de_tache=not a_convertir)
+                    if pdfs is not None and a_convertir:
+                        pdfs.ajouter(ligne)
+            finally:
+                if executor is None:
+                    executeur.shutdown(cancel_futures=True)
+                retirer_temporaires(dossier)  # documents rendus d'un lot interrompu, jamais mis en place
+            if pdfs is not None:
+                pdfs.clore()
+                for ligne in pdfs:
+                    suivi.consigner(ligne, fin_de_tache=True)
+                suivi.avertissements.extend(pdfs.avertissements)
     finally:
         if executor is None:
             executeur.shutdown(cancel_futures=True)
-        retirer_temporaires(dossier)  # documents rendus d'un lot interrompu, jamais mis en place
 
 
 def _ouvrir_journal(dossier: Path, reprendre: bool) -> Journal:

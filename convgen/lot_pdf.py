@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from convgen.convertisseur import DELAI_DEMARRAGE, DELAI_DOCUMENT, Convertisseur
 from convgen.erreurs import ConversionEchouee, ErreurPdf, ErreurSortie, LibreOfficeBloque
 from convgen.fichiers import empreinte_document, mettre_en_place
 from convgen.pdf import Convertisseur, ConvertitEnPdf
+from convgen.pdfa import finaliser_pdf
 from convgen.production import Statut, remplacable
 from convgen.rapport import DOSSIER_ETAT
 
@@ -71,10 +73,10 @@ def convertir_lignes(
 class ConversionPdf:
     """Les lignes à convertir (:meth:`ajouter`, puis :meth:`clore`), converties à itérer.
 
-    ``attendus`` : nombre de documents prévus (au plus un LibreOffice par document). Les fils partent au
-    premier :meth:`ajouter` en continu, à :meth:`clore` par paquets. ``avertissements`` dit si le
-    disjoncteur a arrêté la conversion. S'utilise aussi comme gestionnaire de contexte : en sortant sur
-    une exception, LibreOffice est arrêté et les fils attendus.
+    ``attendus`` : nombre de documents prévus (au plus un LibreOffice par document). En continu, les
+    LibreOffice partent dès la création ; par paquets, à :meth:`clore` s'il y a des documents.
+    ``avertissements`` dit si le disjoncteur a arrêté la conversion. S'utilise aussi comme gestionnaire de
+    contexte : en sortant sur une exception, LibreOffice est arrêté et les fils attendus.
     """
 
     def __init__(
@@ -98,10 +100,14 @@ class ConversionPdf:
         self._entree: queue.Queue[list[Ligne] | None] = queue.Queue()
         self._finies: queue.Queue[Ligne | None] = queue.Queue()
         self._groupe: ThreadPoolExecutor | None = None
+        self._finition: ThreadPoolExecutor | None = None
+        """En continu : la finition des PDF (pikepdf) pendant que LibreOffice convertit le document suivant."""
         self._arret = threading.Event()
         self._verrou = threading.Lock()
         self._blocages = 0
         self._actifs: set[Convertisseur | ConvertisseurPdf] = set()
+        if self.continu and attendus:  # LibreOffice démarre pendant que les premiers .docx se rendent
+            self._demarrer()
 
     def ajouter(self, ligne: Ligne) -> None:
         """Un .docx en place à convertir : aussitôt en continu, à :meth:`clore` par paquets."""
@@ -116,7 +122,8 @@ class ConversionPdf:
         for i in range(0, len(self._attente), self.paquet):
             self._entree.put(self._attente[i : i + self.paquet])
         self._attente = []
-        self._demarrer()
+        if not self._entree.empty():
+            self._demarrer()
         for _ in range(self.fils):
             self._entree.put(None)
 
@@ -126,14 +133,12 @@ class ConversionPdf:
     def __exit__(self, genre: type[BaseException] | None, *_: object) -> None:
         if genre is not None:
             self._arreter()
-        if self._groupe is not None:
-            self._groupe.shutdown(wait=True, cancel_futures=True)
+        self._attendre_fils()
 
     def __iter__(self) -> Iterator[Ligne]:
         """Les lignes converties, à mesure ; à appeler après :meth:`clore`."""
-        self._demarrer()
         try:
-            restants = self.fils
+            restants = self.fils if self._groupe is not None else 0
             while restants:
                 ligne = self._finies.get()
                 if ligne is None:
@@ -144,16 +149,22 @@ class ConversionPdf:
             self._arreter()
             raise
         finally:
-            assert self._groupe is not None
-            self._groupe.shutdown(wait=True)
+            self._attendre_fils()
         if self._disjoncte():
             self.avertissements.append(f"{MESSAGE_DISJONCTE} ; les .docx restants n'ont pas de PDF")
 
     def _demarrer(self) -> None:
         if self._groupe is None:
+            if self.continu and self.partage is None:
+                self._finition = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convgen-pdf-finition")
             self._groupe = ThreadPoolExecutor(max_workers=self.fils, thread_name_prefix="convgen-pdf")
             for _ in range(self.fils):
                 self._groupe.submit(self._ouvrier)
+
+    def _attendre_fils(self) -> None:
+        for groupe in (self._groupe, self._finition):
+            if groupe is not None:
+                groupe.shutdown(wait=True)
 
     def _arreter(self) -> None:
         with self._verrou:
@@ -211,6 +222,7 @@ class ConversionPdf:
     def _ouvrier(self) -> None:
         """Un fil, un LibreOffice, des documents jusqu'à épuisement ; remplacé s'il échoue."""
         convertisseur = None
+        finitions: list[Future[None]] = []
         try:
             convertisseur = self._preparer()
             while (lot := self._entree.get()) is not None and not self._arret.is_set():
@@ -218,6 +230,9 @@ class ConversionPdf:
                     if self._disjoncte():
                         raise ConversionEchouee("", MESSAGE_DISJONCTE)
                     convertisseur = convertisseur or self._nouveau()
+                    if self._finition is not None and isinstance(convertisseur, ConvertisseurPdf):
+                        finitions.append(self._convertir_puis_finir(convertisseur, lot, self._finition))
+                        continue
                     for ligne in self._convertir_paquet(convertisseur, lot):
                         self._finies.put(ligne)
                 except ErreurPdf as exc:
@@ -229,6 +244,7 @@ class ConversionPdf:
                         self._finies.put(self._convertir_seul(ligne))
         finally:
             self._fermer(convertisseur)
+            wait(finitions)  # toutes ses lignes rendues avant d'annoncer sa fin
             self._finies.put(None)
 
     def _convertir_seul(self, ligne: Ligne) -> Ligne:
@@ -252,18 +268,43 @@ class ConversionPdf:
             pdfs = convertisseur.convertir(documents, Path(dossier))
             return [self._placer(ligne, pdf, docx) for ligne, pdf, docx in zip(lot, pdfs, documents, strict=True)]
 
+    def _convertir_puis_finir(
+        self, convertisseur: ConvertisseurPdf, lot: list[Ligne], finition: ThreadPoolExecutor
+    ) -> Future[None]:
+        """Convertit ; la finition et la mise en place se font à part, pendant la conversion suivante."""
+        documents = [_docx(ligne) for ligne in lot]
+        dossier = Path(tempfile.mkdtemp(prefix="pdf-", dir=documents[0].parent / DOSSIER_ETAT))
+        try:
+            pdfs = convertisseur.convertir(documents, dossier, finaliser=False)
+        except BaseException:
+            shutil.rmtree(dossier, ignore_errors=True)
+            raise
+        return finition.submit(self._finir, lot, pdfs, documents, dossier)
+
+    def _finir(self, lot: list[Ligne], pdfs: list[Path], documents: list[Path], dossier: Path) -> None:
+        try:
+            for ligne, pdf, docx in zip(lot, pdfs, documents, strict=True):
+                try:
+                    finaliser_pdf(pdf, docx)
+                except (ErreurPdf, OSError) as exc:
+                    message = f"PDF non produit (le .docx est conservé) : {exc}"
+                    self._finies.put({**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False})
+                    continue
+                self._finies.put(self._placer(ligne, pdf, docx))
+        finally:
+            shutil.rmtree(dossier, ignore_errors=True)
+
     def _placer(self, ligne: Ligne, pdf: Path, docx: Path) -> Ligne:
         """Met le PDF en place (même système de fichiers : d'un seul coup) s'il en a le droit."""
         cible = docx.with_suffix(".pdf")
+        empreinte = empreinte_document(pdf) or ""
         try:
-            remplacer = remplacable(
-                cible, ecraser=self.ecraser, connus=self.connus, empreinte=empreinte_document(pdf) or ""
-            )
+            remplacer = remplacable(cible, ecraser=self.ecraser, connus=self.connus, empreinte=empreinte)
             mettre_en_place(pdf, cible, ecraser=remplacer)
         except ErreurSortie as exc:
             message = f"PDF non produit (le .docx est conservé) : {exc}"
             return {**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False}
-        fichiers = [*ligne["fichiers"], {"chemin": str(cible), "sha256": empreinte_document(cible)}]
+        fichiers = [*ligne["fichiers"], {"chemin": str(cible), "sha256": empreinte}]
         return {**ligne, "fichiers": fichiers, "pdf_fait": True}
 
 
