@@ -91,7 +91,6 @@ class Tache:
     sortie: str
     projet: bool
     strict: bool
-    ecraser: bool
     gabarit: str | None
     pdf: bool = False
     reprise: bool = False
@@ -331,7 +330,6 @@ def generer_lot(
             str(dossier),
             projet,
             strict,
-            ecraser,
             None if gabarit is None else str(gabarit),
             pdf,
             reprendre,

@@ -121,13 +121,14 @@ def _taille(valeur: Any) -> int:
     return len(valeur) if isinstance(valeur, Sized) and not isinstance(valeur, dict) else 0
 
 
-class _Generateur(CodeGenerator):
-    """Le code Python d'un gabarit, avec un compteur à chaque boucle et une borne à chaque ``~``."""
+_FILTRE_BOUCLE = "_boucle_bornee"
+"""Filtre interne posé sur l'itérable de chaque boucle : un filtre s'appelle directement, alors qu'un appel
+de fonction passe par les contrôles du bac à sable (dix microsecondes par boucle). Son nom, qui commence par
+un souligné, n'est pas permis dans un gabarit (:data:`convgen.gabarit.analyse.FILTRES_PERMIS`)."""
 
-    def visit_For(self, node: nodes.For, frame: Frame) -> None:  # noqa: N802 (nom imposé par Jinja)
-        appel = nodes.Call(nodes.EnvironmentAttribute("boucle_bornee"), [node.iter], [], None, None)
-        node.iter = appel.set_lineno(node.lineno)
-        super().visit_For(node, frame)
+
+class _Generateur(CodeGenerator):
+    """Le code Python d'un gabarit, avec une borne à chaque ``~`` (les boucles le sont par :meth:`_parse`)."""
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802
         self.write("environment.texte_borne(")
@@ -148,6 +149,14 @@ class EnvironnementBorne(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.filters["replace"] = _remplacer
         self.filters["join"] = _joindre
+        self.filters[_FILTRE_BOUCLE] = self.boucle_bornee
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """L'arbre du gabarit, chaque boucle comptée : ``{% for x in xs %}`` devient ``for x in xs|_boucle_bornee``."""
+        arbre = super()._parse(source, name, filename)
+        for boucle in arbre.find_all(nodes.For):
+            boucle.iter = nodes.Filter(boucle.iter, _FILTRE_BOUCLE, [], [], None, None).set_lineno(boucle.lineno)
+        return arbre
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``contexte.structure.nom`` : la clé d'un dictionnaire du contexte, sans l'exception que lève d'abord

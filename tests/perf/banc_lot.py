@@ -7,7 +7,8 @@ Mesure côte à côte, dans la même exécution, sur le même gabarit et les mê
    chaque convention), à 150 et à 1 000 conventions — cible : au moins 30 fois à 150 ;
    puis le coût de chaque étape (lecture, règles, contexte, rendu, archive, écriture) ;
 2. PDF : ``generer_lot(..., pdf=True)`` contre un appel ``soffice --convert-to pdf`` par
-   document, à 24 conventions — cible : au moins 8 fois ;
+   document, à 24 conventions — cible : au moins 8 fois ; et ce que coûte la finition PDF/A
+   (pikepdf : métadonnées concordantes et reproductibles), faite pendant la conversion suivante ;
 3. mémoire de pointe pour 50 et 1000 conventions (processus principal et processus
    de rendu) — cible : elle ne croît pas avec le nombre de conventions.
 
@@ -127,6 +128,18 @@ def soffice_par_document(documents: list[Path], sortie: Path) -> float:
     return duree
 
 
+def finition(pdfs: list[Path], documents: list[Path], dossier: Path) -> float:
+    """Millisecondes de ``finaliser_pdf`` par PDF, sur des copies des PDF que LibreOffice a écrits."""
+    from convgen.pdfa import finaliser_pdf
+
+    dossier.mkdir(parents=True, exist_ok=True)
+    copies = [Path(shutil.copy(pdf, dossier / pdf.name)) for pdf in pdfs]
+    debut = time.perf_counter()
+    for copie, document in zip(copies, documents, strict=True):
+        finaliser_pdf(copie, document)
+    return 1000 * (time.perf_counter() - debut) / len(copies)
+
+
 def memoire(nombre: int) -> dict[str, float]:
     """Mémoire de pointe (Mio) d'un lot de ``nombre`` conventions, mesurée dans un processus neuf."""
     code = (
@@ -206,6 +219,9 @@ def main() -> int:
             print(f"pdf  : {arguments.pdf} conventions : soffice par document {arguments.pdf / reference:5.2f} "
                   f"conv./s ; generer_lot(pdf=True) {arguments.pdf / par_lot:5.2f} conv./s ; "
                   f"rapport {reference / par_lot:5.1f} (cible ≥ 8)")  # fmt: skip
+            pdfs = [dossier / "pdf_simple" / f"{d.stem}.pdf" for d in documents]
+            ms = finition(pdfs, documents, dossier / "finition")
+            print(f"pdf  : finition PDF/A (pikepdf) {ms:.1f} ms par PDF, faite pendant la conversion suivante")
     tailles = [int(n) for n in arguments.memoire.split(",") if n]
     mesures = {n: memoire(n) for n in tailles}
     for n, m in mesures.items():
