@@ -24,7 +24,15 @@ from typing import BinaryIO
 
 from convgen.erreurs import ErreurSortie, FichierExistant, FichierIllisible, motif_systeme
 
-__all__ = ["LONGUEUR_MAX_NOM", "chemin_dans", "ecrire", "ecrire_atomique", "ecrire_temporaire", "nom_sain"]
+__all__ = [
+    "LONGUEUR_MAX_NOM",
+    "chemin_dans",
+    "ecrire",
+    "ecrire_atomique",
+    "ecrire_temporaire",
+    "forcer_sur_disque",
+    "nom_sain",
+]
 
 LONGUEUR_MAX_NOM = 80
 _RESERVES_WINDOWS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -117,12 +125,16 @@ def empreinte_document(chemin: Path) -> str | None:
         return condensat.hexdigest()
 
 
-def ecrire_temporaire(dossier: Path, octets: bytes, *, prefixe: str, cible: Path | None = None) -> Path:
+def ecrire_temporaire(
+    dossier: Path, octets: bytes, *, prefixe: str, cible: Path | None = None, synchroniser: bool = True
+) -> Path:
     """Écrit ``octets`` dans un fichier neuf de ``dossier`` (``prefixe…tmp``), forcé sur le disque.
 
     Première moitié d'une écriture atomique : :func:`mettre_en_place` le renomme ensuite d'un seul coup.
     Un lot fait écrire ses documents ainsi par ses processus de rendu, et les met en place lui-même.
     ``cible`` : le fichier que l'on écrit, nommé par le message d'erreur (par défaut, le dossier).
+    ``synchroniser=False`` : l'appelant appellera :func:`forcer_sur_disque` avant la mise en place (un lot
+    le fait dans son processus principal : l'attente du disque ne retarde pas le rendu).
     """
     try:
         dossier.mkdir(parents=True, exist_ok=True)
@@ -134,12 +146,22 @@ def ecrire_temporaire(dossier: Path, octets: bytes, *, prefixe: str, cible: Path
             os.fchmod(fichier.fileno(), 0o666 & ~_umask())  # mkstemp crée en 0600 : les droits habituels
             fichier.write(octets)
             fichier.flush()
-            os.fsync(fichier.fileno())
+            if synchroniser:
+                os.fsync(fichier.fileno())
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             Path(temporaire).unlink()
         raise
     return Path(temporaire)
+
+
+def forcer_sur_disque(chemin: Path) -> None:
+    """Attend que le contenu de ``chemin`` soit sur le disque (``fsync``), sans suivre de lien symbolique."""
+    descripteur = os.open(chemin, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fsync(descripteur)
+    finally:
+        os.close(descripteur)
 
 
 def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Path:

@@ -601,7 +601,9 @@ def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
         )
         ligne = ligne_rapport(tache.indice, production, empreinte)
         if docx is not None:
-            temporaire = ecrire_temporaire(sortie / DOSSIER_ETAT, octets, prefixe=PREFIXE_RENDU, cible=docx)
+            temporaire = ecrire_temporaire(
+                sortie / DOSSIER_ETAT, octets, prefixe=PREFIXE_RENDU, cible=docx, synchroniser=False
+            )  # forcé sur le disque par le processus principal, avant sa mise en place
             sha256 = hashlib.sha256(octets).hexdigest()
             ligne["a_placer"] = {"chemin": str(docx), "temporaire": str(temporaire), "sha256": sha256}
         return ligne

@@ -25,13 +25,22 @@ from convgen.erreurs import (
     Constat,
     DonneesInvalides,
     ErreurConvgen,
+    ErreurSortie,
     FichierExistant,
     FichierIllisible,
     Gravite,
     NomDejaPris,
+    motif_systeme,
 )
 from convgen.examen import Examen, examiner
-from convgen.fichiers import chemin_dans, ecrire_atomique, empreinte_document, mettre_en_place, nom_sain
+from convgen.fichiers import (
+    chemin_dans,
+    ecrire_atomique,
+    empreinte_document,
+    forcer_sur_disque,
+    mettre_en_place,
+    nom_sain,
+)
 from convgen.gabarit.rendu import Gabarit, rendre_docx
 from convgen.modele import Convention
 from convgen.pdf import ConvertitEnPdf
@@ -212,7 +221,9 @@ def placer_document(
 ) -> Path:
     """Second temps : met en place le .docx écrit dans ``temporaire`` (même système de fichiers), d'un seul coup.
 
-    S'il n'en a pas le droit (voir :func:`remplacable`), ``temporaire`` est retiré et l'erreur levée.
+    ``temporaire`` est d'abord forcé sur le disque : une coupure de courant ne laisse jamais à sa place
+    un document vide. S'il n'en a pas le droit (voir :func:`remplacable`), ``temporaire`` est retiré et
+    l'erreur levée.
     ``avec_pdf`` : le PDF sera produit plus tard ; sa place est contrôlée d'abord. ``reprise`` : un .docx
     déjà présent avec exactement ces octets (``empreinte``) est gardé tel quel (écrit juste avant une
     interruption, que le journal n'a pas eu le temps de consigner). ``connus`` : chemin → sha256 des
@@ -225,7 +236,12 @@ def placer_document(
         if reprise and empreinte_document(docx) == empreinte:
             temporaire.unlink()
             return docx
-        mettre_en_place(temporaire, docx, ecraser=remplacable(docx, ecraser=ecraser, connus=connus))
+        remplacer = remplacable(docx, ecraser=ecraser, connus=connus)
+        try:
+            forcer_sur_disque(temporaire)
+        except OSError as exc:
+            raise ErreurSortie(f"{docx} : écriture impossible ({motif_systeme(exc)})") from None
+        mettre_en_place(temporaire, docx, ecraser=remplacer)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             temporaire.unlink()

@@ -7,9 +7,11 @@ symboliques, journal altéré, second lot concurrent, entrées homonymes. Les in
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -180,6 +182,25 @@ def test_deux_entrees_meme_document(tmp_path: Path) -> None:
     (fichier,) = rapport[0]["fichiers"]
     assert sha256(Path(fichier["chemin"])) == fichier["sha256"]
     assert any("Fait à Rennes" in t for t in texte_docx(sortie / f"{NOM_BRETAGNE}.docx"))  # celui de la 1re entrée
+    assert temporaires(sortie) == []
+
+
+def test_disque_en_erreur_a_la_mise_en_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Le document rendu n'est mis en place qu'une fois sur le disque : si le disque refuse (EIO), l'entrée
+    échoue en nommant le document, rien n'est mis à sa place et rien ne reste dans .convgen/."""
+
+    def disque_en_panne(chemin: Path) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(chemin))
+
+    monkeypatch.setattr("convgen.production.forcer_sur_disque", disque_en_panne)
+    sortie = tmp_path / "sortie"
+    with ThreadPoolExecutor(2) as fils:
+        rapport = generer_lot([BRETAGNE], sortie, executor=fils)
+
+    (ligne,) = rapport.lignes
+    assert (str(ligne.statut), ligne.fichiers) == ("échec", ())
+    assert ligne.message.startswith(f"{sortie / NOM_BRETAGNE}.docx : écriture impossible (")
+    assert list(sortie.glob("*.docx")) == []
     assert temporaires(sortie) == []
 
 
