@@ -48,6 +48,7 @@ cardinaux, qui sont justes (quatre-vingts, deux cents, vingt et un...).
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
@@ -175,8 +176,12 @@ def _grouper(chiffres: str) -> str:
     return ESPACE_FINE_INSECABLE.join(reversed(tranches))
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def _nombre_decimal(valeur: Decimal, decimales: int) -> str:
-    """Nombre arrondi, milliers groupés, virgule décimale, signe « - »."""
+    """Nombre arrondi, milliers groupés, virgule décimale, signe « - ».
+
+    Gardé en mémoire : une convention écrit quatre-vingts montants, souvent les mêmes ; le texte ne dépend
+    que de la valeur (deux ``Decimal`` égaux, « 1.0 » et « 1.00 », s'écrivent pareil une fois arrondis)."""
     arrondi = _arrondir(valeur, decimales)
     signe = "-" if arrondi < 0 else ""  # « -0,00 » devient « 0,00 »
     entier, _, fraction = f"{abs(arrondi):f}".partition(".")

@@ -398,7 +398,9 @@ def ecrire_donnees_essentielles(dossier: Path, lignes: Sequence[dict[str, Any]])
 
 def ecrire_rapports(dossier: Path, lignes: Sequence[dict[str, Any]]) -> list[Path]:
     """Écrit les quatre rapports du lot (en les remplaçant) ; rend leurs chemins."""
-    contenu_json = json.dumps({"entrees": list(lignes)}, ensure_ascii=False, indent=1).encode("utf-8")
+    # Une entrée par ligne : l'encodeur C de json (celui d'« indent » est en Python, dix fois plus lent).
+    entrees = ",\n".join(json.dumps(ligne, ensure_ascii=False) for ligne in lignes)
+    contenu_json = ('{"entrees": [' + (f"\n{entrees}\n" if entrees else "") + "]}\n").encode("utf-8")
     return [
         ecrire_atomique(dossier / "rapport.json", contenu_json, ecraser=True),
         ecrire_atomique(dossier / "rapport.csv", _csv(_lignes_rapport_csv(lignes)), ecraser=True),
