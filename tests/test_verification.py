@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import zipfile
@@ -15,9 +16,12 @@ from docx.document import Document as DocumentWord
 from docx_texte import archive_zip, convention_exemple, ouvrir
 
 from convgen.contexte import construire_contexte
+from convgen.contexte_avenant import ContexteAvenant
+from convgen.contexte_bilan import ContexteBilan
 from convgen.erreurs import GabaritInvalide, ProblemeGabarit
-from convgen.gabarit.rendu import Gabarit, chemin_gabarit_par_defaut
+from convgen.gabarit.rendu import GABARITS_VERIFIES, Gabarit, chemin_gabarit_par_defaut
 from convgen.gabarit.verification import verifier_gabarit, verifier_ou_lever
+from convgen.schema_contexte import Contexte
 
 Construire = Callable[[DocumentWord], None]
 VARIABLE = "variable inconnue « {} » (voir convgen schema contexte)"
@@ -100,6 +104,36 @@ def test_le_gabarit_livre_na_aucun_probleme() -> None:
     assert verifier_gabarit(chemin_gabarit_par_defaut()) == []
     assert verifier_gabarit(chemin_gabarit_par_defaut().read_bytes()) == []
     verifier_ou_lever(chemin_gabarit_par_defaut(), "convention")
+
+
+@pytest.mark.parametrize(
+    ("nom", "schema"),
+    [
+        ("convention_dgefp_2008_15.docx", Contexte),
+        ("avenant_dgefp_2008_15.docx", ContexteAvenant),
+        ("bilan_dgefp_2008_15.docx", ContexteBilan),
+    ],
+)
+def test_gabarits_livres_verifies(nom: str, schema: object) -> None:
+    """Le chargement se dispense de vérifier les gabarits livrés : ceux-là, et eux seuls, sont vérifiés ici."""
+    octets = chemin_gabarit_par_defaut(nom).read_bytes()
+    empreinte = hashlib.sha256(octets).hexdigest()
+    assert verifier_gabarit(octets, schema=schema) == []
+    assert GABARITS_VERIFIES.get(empreinte) == getattr(schema, "__name__", None), (
+        f"gabarit livré {nom} refait : mettez {empreinte} dans GABARITS_VERIFIES (convgen/gabarit/rendu.py)"
+    )
+
+
+def test_gabarit_livre_modifie_est_verifie() -> None:
+    """Un octet de plus dans le texte du gabarit livré (une balise fautive) : il est vérifié, et refusé."""
+    octets = chemin_gabarit_par_defaut().read_bytes()
+    with zipfile.ZipFile(io.BytesIO(octets)) as archive:
+        parties = {i.filename: archive.read(i) for i in archive.infolist()}
+    parties["word/document.xml"] = parties["word/document.xml"].replace(
+        b"{{ structure.nom }}", b"{{ structure.nmo }}", 1
+    )
+    with pytest.raises(GabaritInvalide, match=r"structure\.nmo"):
+        Gabarit(archive_zip(parties))
 
 
 SAIN = [
