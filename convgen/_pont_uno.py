@@ -11,6 +11,7 @@ alors LibreOffice et le pont.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -64,17 +65,23 @@ def _convertir(bureau: Any, entree: str, sortie: str, pdfa: bool) -> None:
 def main() -> int:
     tuyau, delai = sys.argv[1], float(sys.argv[2])
     bureau = _connecter(tuyau, delai)
-    print(json.dumps({"pret": True}), flush=True)
-    for ligne in sys.stdin:
-        demande = json.loads(ligne)
-        try:
-            _convertir(bureau, demande["entree"], demande["sortie"], bool(demande["pdfa"]))
-            reponse: dict[str, object] = {"ok": True}
-        except Exception as exc:
-            if "DisposedException" in type(exc).__name__ or "RuntimeException" in type(exc).__name__:
-                return 3  # LibreOffice est tombé : le convertisseur relance tout
-            reponse = {"erreur": f"{type(exc).__name__} : {exc}"}
-        print(json.dumps(reponse, ensure_ascii=False), flush=True)
+    try:
+        print(json.dumps({"pret": True}), flush=True)
+        for ligne in sys.stdin:
+            demande = json.loads(ligne)
+            try:
+                _convertir(bureau, demande["entree"], demande["sortie"], bool(demande["pdfa"]))
+                reponse: dict[str, object] = {"ok": True}
+            except Exception as exc:
+                if "DisposedException" in type(exc).__name__ or "RuntimeException" in type(exc).__name__:
+                    return 3  # LibreOffice est tombé : le convertisseur relance tout
+                reponse = {"erreur": f"{type(exc).__name__} : {exc}"}
+            print(json.dumps(reponse, ensure_ascii=False), flush=True)
+    finally:
+        # Entrée fermée ou réponse impossible : le convertisseur a fini, ou son processus est mort (même tué
+        # par SIGKILL, pendant que LibreOffice démarrait) ; LibreOffice ne lui survit pas.
+        with contextlib.suppress(Exception):  # déjà arrêté, ou tombé : rien à faire
+            bureau.terminate()
     return 0
 
 

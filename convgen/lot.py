@@ -20,10 +20,12 @@ Un lot interrompu (Ctrl-C, SIGTERM) arrête ses processus et LibreOffice avant d
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import hashlib
 import multiprocessing
 import os
+import shutil
 import signal
 import threading
 from collections import deque
@@ -266,19 +268,39 @@ def executeur_par_defaut() -> ProcessPoolExecutor:
     convgen une fois engendre chaque processus.
     """
     nombre = os.cpu_count() or 1
+    principal: int | None = None
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         contexte: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
+        principal = os.getpid()  # le parent de chaque processus de rendu
     else:
         contexte = multiprocessing.get_context("forkserver")
         contexte.set_forkserver_preload(["convgen.lot", "convgen.gabarit.rendu", "convgen.contexte"])
-    return ProcessPoolExecutor(max_workers=nombre, mp_context=contexte, initializer=_ignorer_interruptions)
+    return ProcessPoolExecutor(
+        max_workers=nombre, mp_context=contexte, initializer=_preparer_processus, initargs=(principal,)
+    )
 
 
-def _ignorer_interruptions() -> None:
+def _preparer_processus(principal: int | None) -> None:
     """Dans un processus de rendu : Ctrl-C (que le terminal envoie à tout le groupe) et SIGTERM sont l'affaire
-    du processus principal, qui arrête le lot et ferme le groupe ; ses processus finissent leur document."""
+    du processus principal, qui arrête le lot et ferme le groupe ; ses processus finissent leur document.
+
+    Si leur parent meurt sans rien fermer (tué par SIGKILL), ils meurent avec lui (Linux : PR_SET_PDEATHSIG ;
+    nés par « forkserver », leur parent est ce serveur, qui meurt avec le processus principal) : sinon ils
+    attendraient sans fin une tâche, et le verrou du dossier de sortie, qu'ils partagent, interdirait de
+    reprendre le lot. ``principal`` : le parent attendu (par « fork »), pour le cas où il serait déjà mort.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # hors de Linux : pas de prctl
+        return
+    if principal is not None and os.getppid() != principal:
+        os._exit(1)  # le principal est mort avant l'appel
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def generer_lot(
@@ -418,7 +440,8 @@ def _ouvrir_journal(dossier: Path, reprendre: bool) -> Journal:
         journal = Journal(dossier, reprendre=reprendre)
     except OSError as exc:
         raise ErreurSortie(f"{dossier} : dossier de sortie inutilisable ({motif_systeme(exc)})") from None
-    retirer_temporaires(dossier)  # restes d'un lot tué ; le verrou du journal dit qu'aucun autre ne tourne
+    # Restes d'un lot tué (documents rendus, dossiers de conversion) ; le verrou dit qu'aucun autre ne tourne.
+    retirer_temporaires(dossier, conversions=True)
     return journal
 
 
@@ -615,11 +638,18 @@ def traiter(tache: Tache, empreinte_gabarit: str) -> dict[str, Any]:
     return ligne_rapport(tache.indice, production, empreinte)
 
 
-def retirer_temporaires(dossier: Path) -> None:
-    """Retire les documents rendus jamais mis en place (lot interrompu, processus tué) de ``.convgen/``."""
-    for reste in (dossier / DOSSIER_ETAT).glob(f"{PREFIXE_RENDU}*.tmp"):
+def retirer_temporaires(dossier: Path, *, conversions: bool = False) -> None:
+    """Retire de ``.convgen/`` les documents rendus jamais mis en place (lot interrompu, processus tué), et avec
+    ``conversions``, les dossiers de conversion PDF d'un lot tué."""
+    etat = dossier / DOSSIER_ETAT
+    if etat.is_symlink():  # remplacé par un lien depuis l'ouverture du journal : on ne touche à rien ailleurs
+        return
+    for reste in etat.glob(f"{PREFIXE_RENDU}*.tmp"):
         with contextlib.suppress(OSError):
             reste.unlink()
+    for reste in etat.glob("pdf-*") if conversions else ():
+        if reste.is_dir() and not reste.is_symlink():
+            shutil.rmtree(reste, ignore_errors=True)
 
 
 def _sans_objet(tache: Tache, examen: Examen) -> Production:

@@ -117,6 +117,41 @@ def test_interruption_arrete_tout(outils: None, tmp_path: Path, etape: str, nume
         assert len(list(sortie.glob("*.pdf"))) < 16
 
 
+@pytest.mark.lent
+@pytest.mark.parametrize("etape", ETAPES.keys())
+def test_lot_tue_puis_repris(outils: None, tmp_path: Path, etape: str) -> None:
+    """SIGKILL : rien ne peut se fermer proprement. Les processus de rendu et LibreOffice meurent avec le
+    lot (sinon le verrou du dossier, qu'ils partagent, interdirait la reprise) ; la reprise termine le lot,
+    ne refait pas ce qui est consigné et retire les restes (documents rendus à part, dossiers de conversion)."""
+    nombre, options, _ = ETAPES[etape]
+    preparer_donnees(tmp_path / "entrees", nombre)
+    temporaire, sortie = tmp_path / "tmp", tmp_path / "sortie"
+    temporaire.mkdir()
+    lot = _lancer_lot(tmp_path / "entrees", sortie, temporaire, *options)
+    try:  # tué quand un premier document est fini (.docx, ou .pdf), les autres en cours
+        assert _attendre(lambda: any(sortie.glob(f"*.{etape}")), 120), lot.communicate(timeout=60)
+        descendants = _descendants(lot.pid)
+        lot.kill()
+        lot.communicate(timeout=60)
+    finally:
+        if lot.poll() is None:
+            lot.kill()
+            lot.communicate()
+    assert _attendre(lambda: _vivants(descendants, str(temporaire)) == [], 20), _vivants(descendants, str(temporaire))
+
+    reprise = _lancer_lot(tmp_path / "entrees", sortie, temporaire, "--reprendre", *options)
+    _, erreurs = reprise.communicate(timeout=600)
+
+    assert reprise.returncode == 0, erreurs
+    statuts = [e["statut"] for e in lire_rapport(sortie)]
+    assert len(statuts) == nombre and set(statuts) <= {"produit", "repris"}
+    assert "repris" in statuts  # ce que le lot tué avait consigné n'est pas refait
+    assert len(list(sortie.glob("*.docx"))) == nombre
+    assert len(list(sortie.glob("*.pdf"))) == (nombre if options else 0)
+    assert temporaires(sortie) == []
+    assert _vivants(set(), str(temporaire)) == []
+
+
 # --- LibreOffice bloqué : délai par paquet, disjoncteur après deux blocages --------------------------
 
 
