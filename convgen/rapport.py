@@ -25,14 +25,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-
 from convgen.erreurs import Constat, ErreurLot, ErreurSortie, motif_systeme
 from convgen.fichiers import champ_csv, ecrire_atomique, empreinte_document
 from convgen.modele import CONSEIL_REGIONAL, ETAT, Convention
 from convgen.opendata import candidats, csv_donnees_essentielles, retenir
 from convgen.production import Production, Statut
+from convgen.tableur.feuille import feuille_xlsx
 
 __all__ = [
     "COLONNES_SYNTHESE",
@@ -368,17 +366,8 @@ def _lignes_synthese(lignes: Sequence[dict[str, Any]]) -> Iterable[list[Any]]:
 
 
 def _synthese_xlsx(lignes: Sequence[dict[str, Any]]) -> bytes:
-    classeur = Workbook(write_only=True)
-    feuille = classeur.create_sheet("Synthèse")
-    for rangee in _lignes_synthese(lignes):
-        cellules = [WriteOnlyCell(feuille, v) for v in rangee]
-        for cellule in cellules:
-            if isinstance(cellule.value, str):
-                cellule.data_type = "s"  # jamais de formule : « =HYPERLINK(…) » venu des données reste un texte
-        feuille.append(cellules)
-    tampon = io.BytesIO()
-    classeur.save(tampon)
-    return tampon.getvalue()
+    """La synthèse en classeur : textes toujours textes (jamais de formule), montants en nombres."""
+    return feuille_xlsx("Synthèse", _lignes_synthese(lignes))
 
 
 def ecrire_donnees_essentielles(dossier: Path, lignes: Sequence[dict[str, Any]]) -> tuple[Path, list[Constat]]:
