@@ -410,16 +410,21 @@ def _produire(
     avant eux (un « fork » ne se fait jamais dans un processus qui a d'autres fils).
     """
     executeur = executor or executeur_par_defaut()
+    pdfs = None
     try:
         if executor is None and conversion is not None:
-            executeur.submit(int).result()  # tous les processus de rendu naissent ici
-        with conversion(len(taches)) if conversion is not None else contextlib.nullcontext() as pdfs:
+            _resultat(executeur.submit(int))  # tous les processus de rendu naissent ici
+        pdfs = conversion(len(taches)) if conversion is not None else None
+        with pdfs or contextlib.nullcontext():
             try:
                 for ligne in _rendre_tous(executeur, taches, empreinte_gabarit, suivi.placer):
                     a_convertir = pdfs is not None and ligne["statut"] == Statut.PRODUIT and _a_docx(ligne)
                     suivi.consigner(ligne, fin_de_tache=not a_convertir)
-                    if pdfs is not None and a_convertir:
-                        pdfs.ajouter(ligne)
+                    if pdfs is not None:
+                        if a_convertir:
+                            pdfs.ajouter(ligne)
+                        for finie in pdfs.pretes():  # PDF en place : consigné aussitôt
+                            suivi.consigner(finie, fin_de_tache=True)
             finally:
                 if executor is None:
                     executeur.shutdown(cancel_futures=True)
@@ -429,6 +434,11 @@ def _produire(
                 for ligne in pdfs:
                     suivi.consigner(ligne, fin_de_tache=True)
                 suivi.avertissements.extend(pdfs.avertissements)
+    except BaseException:
+        if pdfs is not None:  # interrompu : les PDF déjà en place sont consignés (LibreOffice est arrêté)
+            for finie in pdfs.pretes():
+                suivi.consigner(finie, fin_de_tache=True)
+        raise
     finally:
         if executor is None:
             executeur.shutdown(cancel_futures=True)
@@ -515,6 +525,9 @@ class _Suivi:
             )
         except ErreurSortie as exc:
             return {**ligne, "statut": str(Statut.ECHEC), "message": str(exc)}
+        except OSError as exc:  # lecture d'un document déjà là, retrait d'un reste… : motif en français
+            message = f"{docx} : écriture impossible ({motif_systeme(exc)})"
+            return {**ligne, "statut": str(Statut.ECHEC), "message": message}
         return {**ligne, "fichiers": [{"chemin": str(docx), "sha256": a_placer["sha256"]}]}
 
     def consigner(self, ligne: dict[str, Any], *, fin_de_tache: bool) -> None:

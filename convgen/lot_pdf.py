@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from convgen.convertisseur import DELAI_DEMARRAGE, DELAI_DOCUMENT, ConvertisseurPdf, python_uno
-from convgen.erreurs import ConversionEchouee, ErreurPdf, ErreurSortie, LibreOfficeBloque
+from convgen.erreurs import ConversionEchouee, ErreurPdf, ErreurSortie, LibreOfficeBloque, motif_systeme
 from convgen.fichiers import empreinte_document, mettre_en_place
 from convgen.pdf import Convertisseur, ConvertitEnPdf
 from convgen.pdfa import finaliser_pdf
@@ -99,6 +99,10 @@ class ConversionPdf:
         self._attente: list[Ligne] = []
         self._entree: queue.Queue[list[Ligne] | None] = queue.Queue()
         self._finies: queue.Queue[Ligne | None] = queue.Queue()
+        self._fins = 0
+        """Fils qui ont annoncé leur fin (``None`` dans ``_finies``)."""
+        self._en_cours: dict[int, Ligne] = {}
+        """Lignes ajoutées, pas encore rendues : chacune revient une fois, convertie ou en échec."""
         self._groupe: ThreadPoolExecutor | None = None
         self._finition: ThreadPoolExecutor | None = None
         """En continu : la finition des PDF (pikepdf) pendant que LibreOffice convertit le document suivant."""
@@ -111,6 +115,7 @@ class ConversionPdf:
 
     def ajouter(self, ligne: Ligne) -> None:
         """Un .docx en place à convertir : aussitôt en continu, à :meth:`clore` par paquets."""
+        self._en_cours[ligne["indice"]] = ligne
         if self.continu:
             self._demarrer()
             self._entree.put([ligne])
@@ -135,23 +140,43 @@ class ConversionPdf:
             self._arreter()
         self._attendre_fils()
 
+    def pretes(self) -> list[Ligne]:
+        """Les lignes déjà converties, sans attendre : le lot les consigne au fil du rendu (leur PDF est en
+        place ; une interruption ne doit pas le laisser inconnu du journal)."""
+        lignes: list[Ligne] = []
+        while True:
+            try:
+                finie = self._recevoir(self._finies.get_nowait())
+            except queue.Empty:
+                return lignes
+            if finie is not None:
+                lignes.append(finie)
+
     def __iter__(self) -> Iterator[Ligne]:
-        """Les lignes converties, à mesure ; à appeler après :meth:`clore`."""
+        """Les lignes converties, à mesure ; à appeler après :meth:`clore`. Chaque ligne ajoutée revient."""
         try:
-            restants = self.fils if self._groupe is not None else 0
-            while restants:
-                ligne = self._finies.get()
-                if ligne is None:
-                    restants -= 1
-                else:
-                    yield ligne
+            while self._fins < (self.fils if self._groupe is not None else 0):
+                if (finie := self._recevoir(self._finies.get())) is not None:
+                    yield finie
+            yield from self.pretes()
         except BaseException:  # Ctrl-C, SIGTERM, abandon : LibreOffice arrêté avant d'attendre les fils
             self._arreter()
             raise
         finally:
             self._attendre_fils()
+        for ligne in list(self._en_cours.values()):  # jamais revenue (fil arrêté) : en échec, dit comme tel
+            yield _echec(ligne, MESSAGE_DISJONCTE if self._disjoncte() else "conversion interrompue")
+        self._en_cours.clear()
         if self._disjoncte():
             self.avertissements.append(f"{MESSAGE_DISJONCTE} ; les .docx restants n'ont pas de PDF")
+
+    def _recevoir(self, ligne: Ligne | None) -> Ligne | None:
+        """La ligne revenue d'un fil (qui n'est plus en cours), ou None pour un fil qui annonce sa fin."""
+        if ligne is None:
+            self._fins += 1
+            return None
+        self._en_cours.pop(ligne["indice"], None)
+        return ligne
 
     def _demarrer(self) -> None:
         if self._groupe is None:
@@ -242,6 +267,9 @@ class ConversionPdf:
                     convertisseur = self.partage  # le partagé se relance lui-même ; sinon, un neuf au besoin
                     for ligne in lot:
                         self._finies.put(self._convertir_seul(ligne))
+                except Exception as exc:  # disque plein, dossier disparu… : ces documents échouent, le fil continue
+                    for ligne in lot:
+                        self._finies.put(_echec(ligne, _inattendue(exc)))
         finally:
             self._fermer(convertisseur)
             wait(finitions)  # toutes ses lignes rendues avant d'annoncer sa fin
@@ -257,8 +285,9 @@ class ConversionPdf:
             return resultat
         except ErreurPdf as exc:
             self._noter(exc)
-            message = f"PDF non produit (le .docx est conservé) : {exc}"
-            return {**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False}
+            return _echec(ligne, str(exc))
+        except Exception as exc:
+            return _echec(ligne, _inattendue(exc))
         finally:
             self._fermer(convertisseur)
 
@@ -286,11 +315,11 @@ class ConversionPdf:
             for ligne, pdf, docx in zip(lot, pdfs, documents, strict=True):
                 try:
                     finaliser_pdf(pdf, docx)
-                except (ErreurPdf, OSError) as exc:
-                    message = f"PDF non produit (le .docx est conservé) : {exc}"
-                    self._finies.put({**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False})
-                    continue
-                self._finies.put(self._placer(ligne, pdf, docx))
+                    self._finies.put(self._placer(ligne, pdf, docx))
+                except ErreurPdf as exc:
+                    self._finies.put(_echec(ligne, str(exc)))
+                except Exception as exc:
+                    self._finies.put(_echec(ligne, _inattendue(exc)))
         finally:
             shutil.rmtree(dossier, ignore_errors=True)
 
@@ -302,10 +331,20 @@ class ConversionPdf:
             remplacer = remplacable(cible, ecraser=self.ecraser, connus=self.connus, empreinte=empreinte)
             mettre_en_place(pdf, cible, ecraser=remplacer)
         except ErreurSortie as exc:
-            message = f"PDF non produit (le .docx est conservé) : {exc}"
-            return {**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False}
+            return _echec(ligne, str(exc))
         fichiers = [*ligne["fichiers"], {"chemin": str(cible), "sha256": empreinte}]
         return {**ligne, "fichiers": fichiers, "pdf_fait": True}
+
+
+def _echec(ligne: Ligne, motif: str) -> Ligne:
+    """La ligne d'un document sans PDF : en échec, le .docx gardé, le motif dit."""
+    message = f"PDF non produit (le .docx est conservé) : {motif}"
+    return {**ligne, "statut": str(Statut.ECHEC), "message": message, "pdf_fait": False}
+
+
+def _inattendue(exc: Exception) -> str:
+    motif = motif_systeme(exc) if isinstance(exc, OSError) else f"{type(exc).__name__} : {exc}"
+    return f"erreur inattendue pendant la conversion ({motif})"
 
 
 def _docx(ligne: Ligne) -> Path:

@@ -224,14 +224,15 @@ def placer_document(
     ``temporaire`` est d'abord forcé sur le disque : une coupure de courant ne laisse jamais à sa place
     un document vide. S'il n'en a pas le droit (voir :func:`remplacable`), ``temporaire`` est retiré et
     l'erreur levée.
-    ``avec_pdf`` : le PDF sera produit plus tard ; sa place est contrôlée d'abord. ``reprise`` : un .docx
+    ``avec_pdf`` : le PDF sera produit plus tard ; sa place est contrôlée d'abord (à la reprise, c'est à sa
+    mise en place : un PDF identique au nouveau, écrit avant l'interruption, est accepté). ``reprise`` : un .docx
     déjà présent avec exactement ces octets (``empreinte``) est gardé tel quel (écrit juste avant une
     interruption, que le journal n'a pas eu le temps de consigner). ``connus`` : chemin → sha256 des
     fichiers que le journal du lot dit avoir écrits ; une reprise peut remplacer ceux-là, s'ils sont
     intacts, et rien d'autre.
     """
     try:
-        if avec_pdf:
+        if avec_pdf and not reprise:  # à la reprise, un PDF identique au nouveau sera accepté, à sa mise en place
             remplacable(docx.with_suffix(".pdf"), ecraser=ecraser, connus=connus)
         if reprise and empreinte_document(docx) == empreinte:
             temporaire.unlink()

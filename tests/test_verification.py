@@ -114,12 +114,12 @@ def test_le_gabarit_livre_na_aucun_probleme() -> None:
         ("bilan_dgefp_2008_15.docx", ContexteBilan),
     ],
 )
-def test_gabarits_livres_verifies(nom: str, schema: object) -> None:
+def test_gabarits_livres_verifies(nom: str, schema: type) -> None:
     """Le chargement se dispense de vérifier les gabarits livrés : ceux-là, et eux seuls, sont vérifiés ici."""
     octets = chemin_gabarit_par_defaut(nom).read_bytes()
     empreinte = hashlib.sha256(octets).hexdigest()
     assert verifier_gabarit(octets, schema=schema) == []
-    assert GABARITS_VERIFIES.get(empreinte) == getattr(schema, "__name__", None), (
+    assert GABARITS_VERIFIES.get(empreinte) == f"{schema.__module__}.{schema.__qualname__}", (
         f"gabarit livré {nom} refait : mettez {empreinte} dans GABARITS_VERIFIES (convgen/gabarit/rendu.py)"
     )
 
@@ -415,6 +415,17 @@ def test_un_probleme_situe(construire: Construire, emplacement: str, message: st
     problemes = verifier_gabarit(fabriquer(construire))
     assert [(p.emplacement, p.message) for p in problemes] == [(emplacement, message)]
     assert problemes[0].extrait
+
+
+def test_chaine_ouverte_dans_une_balise_fermee_dans_une_autre() -> None:
+    """Le modèle entier s'analyse (la chaîne avale le texte entre les deux balises), mais chaque balise, seule,
+    est fautive : les deux sont signalées, et le gabarit n'est pas chargé."""
+    octets = fabriquer(paragraphes("Nom : {{ 'a }}", "x {{ structure.nom ~ ' }}"))
+    problemes = verifier_gabarit(octets)
+    assert [p.emplacement for p in problemes] == ["corps, paragraphe 1", "corps, paragraphe 2"]
+    assert all(p.message.startswith("erreur de syntaxe Jinja : ") for p in problemes)
+    with pytest.raises(GabaritInvalide):
+        Gabarit(octets)
 
 
 def test_commentaire_tr_accepte_et_rendu() -> None:

@@ -68,9 +68,9 @@ __all__ = [
 
 GABARIT_PAR_DEFAUT = "convention_dgefp_2008_15.docx"
 GABARITS_VERIFIES = {
-    "eadf8698f0351dbd6c9d26e55103435ee74957f56f723d85a6353abc1f0a5515": "Contexte",
-    "66437573d2af7a0a8e33dd44aae56686a90d129a9885f1c8a2e06822976e864f": "ContexteAvenant",
-    "cd0491935d4e3e181922301845065e515d9c2cc278da18f79c4c90126d7089fe": "ContexteBilan",
+    "eadf8698f0351dbd6c9d26e55103435ee74957f56f723d85a6353abc1f0a5515": "convgen.schema_contexte.Contexte",
+    "66437573d2af7a0a8e33dd44aae56686a90d129a9885f1c8a2e06822976e864f": "convgen.contexte_avenant.ContexteAvenant",
+    "cd0491935d4e3e181922301845065e515d9c2cc278da18f79c4c90126d7089fe": "convgen.contexte_bilan.ContexteBilan",
 }
 """SHA-256 des gabarits livrés et schéma de leurs variables : la suite de tests les vérifie
 (tests/test_verification.py), le chargement s'en dispense (un tiers du temps de démarrage). Tout
@@ -92,7 +92,7 @@ class Gabarit:
         self._entrees = lire_archive(octets, self.nom)
         # Tout gabarit est vérifié avant d'être compilé (les livrés l'ont été par les tests) ; s'il ne se
         # compile pas, la vérification complète (« filet » : la partie préparée pour le rendu) situe l'erreur.
-        if GABARITS_VERIFIES.get(hashlib.sha256(octets).hexdigest()) != getattr(schema, "__name__", None):
+        if GABARITS_VERIFIES.get(hashlib.sha256(octets).hexdigest()) != _nom_complet(schema):
             verifier_ou_lever(octets, self.nom, schema=schema, filet=False)
         env = environnement()
         self._parties: dict[str, _Partie] = {}
@@ -168,6 +168,11 @@ class Gabarit:
             raise RenduImpossible(
                 self.nom, f"{lieu(nom_partie)} : calcul impossible dans le gabarit ({type(exc).__name__} : {exc})"
             ) from None
+
+
+def _nom_complet(schema: object) -> str:
+    """« convgen.schema_contexte.Contexte » : un schéma d'un autre module, même nommé pareil, ne compte pas."""
+    return f"{getattr(schema, '__module__', '')}.{getattr(schema, '__qualname__', '')}"
 
 
 def _variable_inconnue(exc: UndefinedError) -> str:

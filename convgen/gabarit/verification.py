@@ -286,9 +286,14 @@ def _syntaxe(balises: list[_Balise], env: Environment, signaler: Signaler) -> li
     Une balise fautive est remplacée dans le modèle d'ensemble par une ouverture neutre de même nature
     (ou retirée), pour que sa fin de bloc ne soit pas dite orpheline.
     """
-    try:  # cas courant : le modèle entier s'analyse, aucune balise n'a donc d'erreur de syntaxe à elle
-        _analyser_jinja(env, "\n".join(b.jinja for b in balises if b.jinja and not b.commentaire))
-        return balises
+    # Cas courant : le modèle entier s'analyse, et chaque balise y reste une balise (une chaîne ouverte dans
+    # l'une et fermée dans une autre en ferait une seule) ; aucune n'a donc d'erreur de syntaxe à elle.
+    jinja = [b.jinja for b in balises if b.jinja and not b.commentaire]
+    try:
+        debuts = sum(1 for _, jeton, _ in env.lex("\n".join(jinja)) if jeton in ("variable_begin", "block_begin"))
+        if debuts == len(jinja):
+            _analyser_jinja(env, "\n".join(jinja))
+            return balises
     except (TemplateSyntaxError, RecursionError):
         pass
     for b in balises:
