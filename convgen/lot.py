@@ -412,8 +412,8 @@ def _produire(
     executeur = executor or executeur_par_defaut()
     pdfs = None
     try:
-        if executor is None and conversion is not None:
-            _resultat(executeur.submit(int))  # tous les processus de rendu naissent ici
+        if conversion is not None:  # processus de rendu nés ici (« fork » les lance tous au premier envoi)
+            _resultat(executeur.submit(int))
         pdfs = conversion(len(taches)) if conversion is not None else None
         with pdfs or contextlib.nullcontext():
             try:
