@@ -63,6 +63,7 @@ def examiner(chemin: str | Path) -> Examen:
     Les constats des règles sont situés dans le fichier (ligne du champ en cause, pour le YAML).
     """
     fichier = str(chemin)
+    donnees: object = None
     try:
         donnees, lignes = lire(chemin)
         convention = depuis_donnees(donnees, fichier=chemin, lignes=lignes)
@@ -70,9 +71,22 @@ def examiner(chemin: str | Path) -> Examen:
         constat = Constat("fichier-illisible", Gravite.ERREUR, exc.motif, "", fichier, ligne=exc.ligne)
         return Examen(fichier, None, [constat])
     except DonneesInvalides as exc:
+        if _est_realisation(donnees):  # une vingtaine de champs manquants ne diraient pas l'erreur
+            return Examen(fichier, None, [Constat("fichier-realisation", Gravite.ERREUR, REALISATION, "", fichier)])
         return Examen(fichier, None, sorted(exc.constats, key=_ordre_lecture))
     constats = [replace(c, fichier=fichier, ligne=_ligne(c.chemin, lignes)) for c in valider(convention)]
     return Examen(fichier, convention, sorted(constats, key=_ordre_lecture), lignes)
+
+
+REALISATION = (
+    "ce fichier décrit une réalisation (compte rendu d'exécution), pas une convention : "
+    "convgen bilan CONVENTION REALISATION, ou convgen lot … --bilans DOSSIER (réalisations dans leur propre dossier)"
+)
+
+
+def _est_realisation(donnees: object) -> bool:
+    """Les champs propres à une réalisation (versements reçus), sans ceux d'une convention (structure)."""
+    return isinstance(donnees, Mapping) and "versements_recus" in donnees and "structure" not in donnees
 
 
 def _ordre_lecture(constat: Constat) -> tuple[int, int]:
