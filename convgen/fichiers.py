@@ -19,6 +19,7 @@ import re
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,6 +33,7 @@ __all__ = [
     "ecrire_temporaire",
     "forcer_sur_disque",
     "nom_sain",
+    "retirer_si_echec",
 ]
 
 LONGUEUR_MAX_NOM = 80
@@ -141,18 +143,24 @@ def ecrire_temporaire(
         descripteur, temporaire = tempfile.mkstemp(dir=dossier, prefix=prefixe, suffix=".tmp")
     except OSError as exc:
         raise ErreurSortie(f"{cible or dossier} : écriture impossible ({motif_systeme(exc)})") from None
+    with retirer_si_echec(Path(temporaire)), os.fdopen(descripteur, "wb") as fichier:
+        os.fchmod(fichier.fileno(), 0o666 & ~_umask())  # mkstemp crée en 0600 : les droits habituels
+        fichier.write(octets)
+        fichier.flush()
+        if synchroniser:
+            os.fsync(fichier.fileno())
+    return Path(temporaire)
+
+
+@contextlib.contextmanager
+def retirer_si_echec(temporaire: Path) -> Iterator[None]:
+    """Retire ``temporaire`` si le bloc échoue ou est interrompu (Ctrl-C) : aucun reste d'une écriture manquée."""
     try:
-        with os.fdopen(descripteur, "wb") as fichier:
-            os.fchmod(fichier.fileno(), 0o666 & ~_umask())  # mkstemp crée en 0600 : les droits habituels
-            fichier.write(octets)
-            fichier.flush()
-            if synchroniser:
-                os.fsync(fichier.fileno())
+        yield
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            Path(temporaire).unlink()
+            temporaire.unlink()
         raise
-    return Path(temporaire)
 
 
 def forcer_sur_disque(chemin: Path) -> None:
@@ -170,12 +178,8 @@ def ecrire_atomique(chemin: Path, octets: bytes, *, ecraser: bool = False) -> Pa
     if not ecraser and os.path.lexists(chemin):
         raise FichierExistant(chemin)
     temporaire = ecrire_temporaire(chemin.parent, octets, prefixe=f".{chemin.name}.", cible=chemin)
-    try:
+    with retirer_si_echec(temporaire):
         mettre_en_place(temporaire, chemin, ecraser=ecraser)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temporaire.unlink()
-        raise
     return chemin
 
 

@@ -11,7 +11,6 @@ seconde échoue en nommant la première ; rien ne dépend des dates des fichiers
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -40,6 +39,7 @@ from convgen.fichiers import (
     forcer_sur_disque,
     mettre_en_place,
     nom_sain,
+    retirer_si_echec,
 )
 from convgen.gabarit.rendu import Gabarit, rendre_docx
 from convgen.modele import Convention
@@ -231,7 +231,7 @@ def placer_document(
     fichiers que le journal du lot dit avoir écrits ; une reprise peut remplacer ceux-là, s'ils sont
     intacts, et rien d'autre.
     """
-    try:
+    with retirer_si_echec(temporaire):
         if avec_pdf and not reprise:  # à la reprise, un PDF identique au nouveau sera accepté, à sa mise en place
             remplacable(docx.with_suffix(".pdf"), ecraser=ecraser, connus=connus)
         if reprise and empreinte_document(docx) == empreinte:
@@ -243,10 +243,6 @@ def placer_document(
         except OSError as exc:
             raise ErreurSortie(f"{docx} : écriture impossible ({motif_systeme(exc)})") from None
         mettre_en_place(temporaire, docx, ecraser=remplacer)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temporaire.unlink()
-        raise
     return docx
 
 
