@@ -289,10 +289,11 @@ def _syntaxe(balises: list[_Balise], env: Environment, signaler: Signaler) -> li
     # Cas courant : le modèle entier s'analyse, et chaque balise y reste une balise (une chaîne ouverte dans
     # l'une et fermée dans une autre en ferait une seule) ; aucune n'a donc d'erreur de syntaxe à elle.
     jinja = [b.jinja for b in balises if b.jinja and not b.commentaire]
+    modele = "\n".join(jinja)
     try:
-        debuts = sum(1 for _, jeton, _ in env.lex("\n".join(jinja)) if jeton in ("variable_begin", "block_begin"))
+        debuts = sum(1 for _, jeton, _ in env.lex(modele) if jeton in ("variable_begin", "block_begin"))
         if debuts == len(jinja):
-            _analyser_jinja(env, "\n".join(jinja))
+            _analyser_jinja(env, modele)
             return balises
     except (TemplateSyntaxError, RecursionError):
         pass

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from openpyxl.utils import get_column_letter
+
 __all__ = ["feuille_xlsx"]
 
 _PRINCIPAL = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -59,10 +61,7 @@ _PARTIES_FIXES = {
 
 def feuille_xlsx(nom: str, rangees: Iterable[Sequence[object]]) -> bytes:
     """Le classeur (.xlsx) d'une feuille ``nom`` : textes, nombres (``int``, ``Decimal``), vides (``None``, "")."""
-    lignes = "".join(
-        f'<row r="{r}">{"".join(_cellule(f"{_colonne(c)}{r}", v) for c, v in enumerate(rangee))}</row>'
-        for r, rangee in enumerate(rangees, start=1)
-    )
+    lignes = "".join(_rangee(numero, valeurs) for numero, valeurs in enumerate(rangees, start=1))
     parties = {
         **_PARTIES_FIXES,
         "xl/workbook.xml": (
@@ -78,27 +77,22 @@ def feuille_xlsx(nom: str, rangees: Iterable[Sequence[object]]) -> bytes:
     return tampon.getvalue()
 
 
+def _rangee(numero: int, valeurs: Sequence[object]) -> str:
+    cellules = "".join(_cellule(f"{get_column_letter(c)}{numero}", v) for c, v in enumerate(valeurs, start=1))
+    return f'<row r="{numero}">{cellules}</row>'
+
+
 def _cellule(reference: str, valeur: object) -> str:
     if valeur is None or valeur == "":
         return ""
     if isinstance(valeur, bool):
         return f'<c r="{reference}" t="b"><v>{int(valeur)}</v></c>'
-    if isinstance(valeur, int | Decimal):
-        return f'<c r="{reference}"><v>{valeur:f}</v></c>' if isinstance(valeur, Decimal) else (
-            f'<c r="{reference}"><v>{valeur}</v></c>'
-        )  # fmt: skip
+    if isinstance(valeur, Decimal):
+        return f'<c r="{reference}"><v>{valeur:f}</v></c>'  # jamais d'exposant (« 1E+6 »)
+    if isinstance(valeur, int):
+        return f'<c r="{reference}"><v>{valeur}</v></c>'
     return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{escape(_texte(valeur))}</t></is></c>'
 
 
 def _texte(valeur: object) -> str:
     return _INTERDITS.sub("", str(valeur))
-
-
-def _colonne(indice: int) -> str:
-    """« A » pour 0, « Z » pour 25, « AA » pour 26."""
-    lettres = ""
-    indice += 1
-    while indice:
-        indice, reste = divmod(indice - 1, 26)
-        lettres = chr(ord("A") + reste) + lettres
-    return lettres
