@@ -412,22 +412,15 @@ def _produire(
     executeur = executor or executeur_par_defaut()
     pdfs = None
     try:
-        if conversion is not None:  # processus de rendu nés ici (« fork » les lance tous au premier envoi)
-            _resultat(executeur.submit(int))
-        pdfs = conversion(len(taches)) if conversion is not None else None
+        if conversion is not None:
+            _resultat(executeur.submit(int))  # processus de rendu nés ici (« fork » les lance tous au premier envoi)
+            pdfs = conversion(len(taches))
         with pdfs or contextlib.nullcontext():
             try:
-                for ligne in _rendre_tous(executeur, taches, empreinte_gabarit, suivi.placer):
-                    a_convertir = pdfs is not None and ligne["statut"] == Statut.PRODUIT and _a_docx(ligne)
-                    suivi.consigner(ligne, fin_de_tache=not a_convertir)
-                    if pdfs is not None:
-                        if a_convertir:
-                            pdfs.ajouter(ligne)
-                        for finie in pdfs.pretes():  # PDF en place : consigné aussitôt
-                            suivi.consigner(finie, fin_de_tache=True)
+                _consigner_rendus(suivi, executeur, taches, empreinte_gabarit, pdfs)
             finally:
                 if executor is None:
-                    executeur.shutdown(cancel_futures=True)
+                    executeur.shutdown(cancel_futures=True)  # libérés pendant la fin des conversions
                 retirer_temporaires(dossier)  # documents rendus d'un lot interrompu, jamais mis en place
             if pdfs is not None:
                 pdfs.clore()
@@ -441,7 +434,22 @@ def _produire(
         raise
     finally:
         if executor is None:
-            executeur.shutdown(cancel_futures=True)
+            executeur.shutdown(cancel_futures=True)  # sans effet s'il l'est déjà ; sinon, échec avant le rendu
+
+
+def _consigner_rendus(
+    suivi: _Suivi, executeur: Executor, taches: list[Tache], empreinte_gabarit: str, pdfs: ConversionPdf | None
+) -> None:
+    """Consigne chaque ligne rendue et mise en place ; son .docx part aussitôt en PDF, et les PDF déjà en place
+    sont consignés au fil du rendu (une interruption ne les laisse pas inconnus du journal)."""
+    for ligne in _rendre_tous(executeur, taches, empreinte_gabarit, suivi.placer):
+        a_convertir = pdfs is not None and ligne["statut"] == Statut.PRODUIT and _a_docx(ligne)
+        suivi.consigner(ligne, fin_de_tache=not a_convertir)
+        if pdfs is not None:
+            if a_convertir:
+                pdfs.ajouter(ligne)
+            for finie in pdfs.pretes():
+                suivi.consigner(finie, fin_de_tache=True)
 
 
 def _ouvrir_journal(dossier: Path, reprendre: bool) -> Journal:
